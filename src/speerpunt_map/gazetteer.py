@@ -1,0 +1,259 @@
+"""Names → places: the gazetteer, the municipalities of every vintage, and custom zones.
+
+A legend names places as people write them ("Haven van Antwerpen", "Geel", "RESOC Kempen",
+"Campina-project"). :class:`Gazetteer` turns such a name into a :class:`PlaceRef`: a gazetteer
+place, a municipality (REFNIS code and vintage), a custom zone, or an actor's region. It reads
+only data files in ``geodata/``; it knows no geometry beyond the points those files give (the
+polygons come from :mod:`speerpunt_map.boundaries`).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from ._errors import GeodataError
+from ._paths import geodata_dir
+from ._text import normalise
+from .vocab import Vocabulary, load_vocabulary
+
+__all__ = ["Gazetteer", "PlaceRef", "is_flemish_refnis", "load_gazetteer"]
+
+# Flanders' own regions, named in legends as zones or link ends.
+_FLANDERS_NAMES = ("Vlaanderen", "Vlaams Gewest", "Flanders", "Flemish Region")
+VINTAGES = (2025, 2019, 2013)
+
+
+def is_flemish_refnis(code: str | int) -> bool:
+    """Whether a municipality REFNIS code is Flemish.
+
+    Flemish codes start with 1, 3, 4 or 7, or with 23 or 24 (the arrondissements of
+    Vlaams-Brabant). This decides by code, not by a file's region attribute: Mesen (33016), a
+    Flemish exclave, is labelled Walloon in some files.
+    """
+    text = str(code).strip()
+    return len(text) == 5 and text.isdigit() and (text[0] in "1347" or text[:2] in ("23", "24"))
+
+
+@dataclass(frozen=True)
+class PlaceRef:
+    """What a name in a legend refers to.
+
+    Attributes
+    ----------
+    kind
+        ``"place"`` (gazetteer), ``"municipality"``, ``"zone"`` (custom zone) or ``"region"``
+        (an actor's region, a province, Flanders).
+    id
+        The gazetteer id, ``"<refnis>@<vintage>"``, the zone id, or the region id.
+    name
+        The name to show.
+    """
+
+    kind: str
+    id: str
+    name: str
+
+    @property
+    def refnis(self) -> str:
+        """The REFNIS code of a municipality reference."""
+        return self.id.split("@")[0]
+
+    @property
+    def vintage(self) -> int:
+        """The vintage of a municipality reference."""
+        return int(self.id.split("@")[1])
+
+
+def _read(path: Path) -> pd.DataFrame:
+    """A project CSV as text columns (no type guessing), with its file name."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise GeodataError(f"{path}: cannot be read as CSV: {error}") from None
+    frame["file"] = path.name
+    return frame
+
+
+def _require(frame: pd.DataFrame, path: Path, columns: tuple[str, ...]) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise GeodataError(f"{path}: missing column(s) {missing}; expected {list(columns)}")
+
+
+class Gazetteer:
+    """Look up places by id, name or alias; suggest close names for unknown ones.
+
+    Build it with :func:`load_gazetteer`. ``places``, ``zones``, ``municipalities`` and
+    ``crosswalk`` are the data frames read from ``geodata/``.
+    """
+
+    def __init__(self, places: pd.DataFrame, zones: pd.DataFrame, municipalities: pd.DataFrame,
+                 crosswalk: pd.DataFrame, vocabulary: Vocabulary) -> None:
+        self.places = places.set_index("id", drop=False)
+        self.zones = zones.set_index("id", drop=False)
+        self.municipalities = municipalities
+        self.crosswalk = crosswalk
+        self.vocabulary = vocabulary
+        self._index: dict[str, PlaceRef] = {}
+        self._names: list[str] = []
+        self._build_index()
+
+    # -- index -------------------------------------------------------------------------------
+    def _add(self, name: str, ref: PlaceRef, *, exact_only: bool = False) -> None:
+        key = normalise(name)
+        if not key:
+            return
+        # The first entry wins: the order of _build_index is the order of priority.
+        self._index.setdefault(key, ref)
+        if not exact_only:
+            self._names.append(name)
+
+    def _build_index(self) -> None:
+        # Ids first: an id always means itself.
+        for actor in self.vocabulary.actors.values():
+            ref = PlaceRef("region", actor.region, actor.name_nl)
+            self._add(actor.id, ref, exact_only=True)
+        for zone_id, zone in self.zones.iterrows():
+            self._add(str(zone_id), PlaceRef("zone", str(zone_id), zone["name"]), exact_only=True)
+        for place_id, place in self.places.iterrows():
+            self._add(str(place_id), PlaceRef("place", str(place_id), place["name"]),
+                      exact_only=True)
+        # Then names: actors' regions, Flanders, custom zones, gazetteer places, municipalities.
+        for actor in self.vocabulary.actors.values():
+            ref = PlaceRef("region", actor.region, actor.name_nl)
+            for name in (actor.name_nl, actor.name_en, *actor.aliases):
+                self._add(name, ref)
+        for name in _FLANDERS_NAMES:
+            self._add(name, PlaceRef("region", "vlaanderen", "Vlaanderen"))
+        for frame, kind in ((self.zones, "zone"), (self.places, "place")):
+            for item_id, item in frame.iterrows():
+                ref = PlaceRef(kind, str(item_id), item["name"])
+                for name in [item["name"], *item["aliases"].split("|")]:
+                    self._add(name.strip(), ref)
+        # Municipalities: the newest vintage a name exists in; Flemish before the others.
+        ordered = self.municipalities.assign(
+            _flemish=self.municipalities["refnis"].map(is_flemish_refnis),
+            _vintage=self.municipalities["vintage"].astype(int),
+        ).sort_values(["_flemish", "_vintage"], ascending=[False, False], kind="stable")
+        for row in ordered.itertuples():
+            ref = PlaceRef("municipality", f"{row.refnis}@{row.vintage}", row.name_nl)
+            self._add(row.name_nl, ref)
+            if row.name_fr and row.name_fr != row.name_nl:
+                self._add(row.name_fr, ref)
+            self._add(row.refnis, ref, exact_only=True)
+
+    # -- look-up -----------------------------------------------------------------------------
+    def resolve(self, name: str) -> PlaceRef | None:
+        """The place a name refers to, or ``None`` when it is unknown."""
+        return self._index.get(normalise(name))
+
+    def suggest(self, name: str, n: int = 3) -> list[str]:
+        """The known names closest to ``name`` (for "did you mean …?")."""
+        candidates = sorted(set(self._names))
+        by_key: dict[str, str] = {}
+        for candidate in candidates:
+            by_key.setdefault(normalise(candidate), candidate)
+        matches = difflib.get_close_matches(normalise(name), list(by_key), n=n, cutoff=0.6)
+        return [by_key[m] for m in matches]
+
+    def municipality(self, ref: PlaceRef) -> pd.Series:
+        """The municipalities.csv row of a municipality reference."""
+        rows = self.municipalities[(self.municipalities["refnis"] == ref.refnis)
+                                   & (self.municipalities["vintage"] == str(ref.vintage))]
+        return rows.iloc[0]
+
+    def to_vintage(self, refnis: str, vintage: int, target: int) -> list[str]:
+        """The REFNIS code(s) of a municipality in another vintage, through the crosswalk.
+
+        Mergers make this many-to-one forwards and one-to-many backwards; a code of a vintage
+        before 2013 or after 2025 is not known.
+        """
+        if vintage == target:
+            return [refnis]
+        source, dest = f"refnis_{vintage}", f"refnis_{target}"
+        codes = self.crosswalk.loc[self.crosswalk[source] == refnis, dest]
+        return sorted(set(codes))
+
+    def point(self, ref: PlaceRef) -> tuple[float, float, str, float] | None:
+        """``(lon, lat, method, precision_m)`` of a gazetteer place or municipality."""
+        if ref.kind == "place":
+            place = self.places.loc[ref.id]
+            return (float(place["lon"]), float(place["lat"]), place["method"],
+                    float(place["precision_m"] or 0))
+        if ref.kind == "municipality":
+            row = self.municipality(ref)
+            return float(row["lon"]), float(row["lat"]), row["method"], 2000.0
+        return None
+
+
+def load_gazetteer(folder: str | Path | None = None, *,
+                   vocabulary: Vocabulary | None = None) -> Gazetteer:
+    """Read the gazetteer, custom zones, municipalities and crosswalk from a geodata folder.
+
+    Parameters
+    ----------
+    folder
+        A folder laid out like the shipped ``geodata/`` (the default).
+    vocabulary
+        The sectors and actors (the shipped ones by default): actor names resolve to regions.
+    """
+    folder = Path(folder).resolve() if folder is not None else geodata_dir().resolve()
+    return _load(folder, vocabulary or load_vocabulary())
+
+
+@cache
+def _load(folder: Path, vocabulary: Vocabulary) -> Gazetteer:
+    place_columns = ("id", "name", "aliases", "kind", "lon", "lat", "country", "method",
+                     "precision_m", "source")
+    zone_columns = ("id", "name", "aliases", "definition", "members", "buffer_m", "wkt",
+                    "source", "approximation")
+    places = _concat(sorted((folder / "gazetteer").glob("*.csv")), place_columns)
+    zones = _concat(sorted((folder / "zones").glob("*.csv")), zone_columns)
+    for frame, what in ((places, "gazetteer"), (zones, "zones")):
+        dupes = frame[frame["id"].duplicated(keep=False)]
+        if not dupes.empty:
+            where = ", ".join(f"{r.id} ({r.file})" for r in dupes.itertuples())
+            raise GeodataError(f"{folder / what}: ids used twice: {where}")
+    _check_coordinates(places, folder / "gazetteer")
+    municipalities = _read(folder / "municipalities.csv")
+    _require(municipalities, folder / "municipalities.csv",
+             ("vintage", "refnis", "name_nl", "name_fr", "lon", "lat", "method", "source"))
+    crosswalk = _read(folder / "crosswalk.csv")
+    return Gazetteer(places, zones, municipalities, crosswalk, vocabulary)
+
+
+def _concat(paths: list[Path], columns: tuple[str, ...]) -> pd.DataFrame:
+    frames = []
+    for path in paths:
+        frame = _read(path)
+        _require(frame, path, columns)
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=str) for c in (*columns, "file")})
+    return pd.concat(frames, ignore_index=True)
+
+
+def _check_coordinates(places: pd.DataFrame, folder: Path) -> None:
+    """Every gazetteer coordinate is a number in Europe's range (lon first)."""
+    for row in places.itertuples():
+        try:
+            lon, lat = float(row.lon), float(row.lat)
+        except ValueError:
+            raise GeodataError(f"{folder / row.file}: place {row.id!r}: lon/lat "
+                               f"{row.lon!r}, {row.lat!r} are not numbers") from None
+        if not (-10 <= lon <= 30 and 35 <= lat <= 60):
+            hint = " (latitude and longitude swapped?)" if 35 <= lon <= 60 else ""
+            raise GeodataError(f"{folder / row.file}: place {row.id!r}: lon/lat {lon}, {lat} "
+                               f"lie outside western Europe{hint}")
+
+
+def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    """Rows of a small project CSV as dicts of text."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
