@@ -1,0 +1,118 @@
+"""Symbology and colours, shared by the interactive map and the printable figure.
+
+Colours and labels are data (``legends/palette.csv``, ``legends/labels.csv``). In a province
+map each actor of "Speerpuntsector in" gets its own colour of a colour-blind-safe palette; in a
+Flanders overview each province gets one colour and its RESOCs shades of it, told apart by
+their labels too.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ._paths import legends_dir
+from .vocab import Actor
+
+__all__ = ["Labels", "Style", "load_labels", "style_for"]
+
+# Line and fill settings of Table 10's four symbols, in screen pixels / opacities.
+POINT_RADIUS_PX = 11
+ZONE_FILL_OPACITY = 0.25
+REGION_FILL_OPACITY = 0.08
+LINK_WEIGHT_PX = 3
+ORGANISATION_DASH = "8 6"
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@cache
+def _palette(folder: Path) -> dict[str, dict[str, str]]:
+    schemes: dict[str, dict[str, str]] = {}
+    for row in _read(folder / "palette.csv"):
+        schemes.setdefault(row["scheme"], {})[row["key"]] = row["colour"]
+    return schemes
+
+
+class Labels:
+    """The words of maps and figures, in Dutch (default) or English, from ``labels.csv``."""
+
+    def __init__(self, table: dict[str, dict[str, str]], language: str) -> None:
+        if language not in ("nl", "en"):
+            raise ValueError(f"language {language!r}: expected 'nl' or 'en'")
+        self.language = language
+        self._table = table
+
+    def __call__(self, key: str, **values: object) -> str:
+        """The label ``key``, with ``{placeholders}`` filled in."""
+        text = self._table[key][self.language]
+        return text.format(**values) if values else text
+
+
+@cache
+def _labels(folder: Path) -> dict[str, dict[str, str]]:
+    return {row["key"]: row for row in _read(folder / "labels.csv")}
+
+
+def load_labels(language: str = "nl") -> Labels:
+    """The labels in ``"nl"`` or ``"en"``."""
+    return Labels(_labels(legends_dir().resolve()), language)
+
+
+def _shade(colour: str, step: int, steps: int) -> str:
+    """A lighter or darker variant of ``colour``: step 0 is the colour itself."""
+    if steps <= 1 or step == 0:
+        return colour
+    red, green, blue = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+    # Alternate darker and lighter, spreading over ±0.22 lightness.
+    offset = ((step + 1) // 2) * (0.22 / max(1, (steps) // 2)) * (-1 if step % 2 else 1)
+    lightness = min(0.85, max(0.15, lightness + offset))
+    red, green, blue = colorsys.hls_to_rgb(hue, lightness, saturation)
+    return "#" + "".join(f"{round(c * 255):02X}" for c in (red, green, blue))
+
+
+@dataclass(frozen=True)
+class Style:
+    """The colours of one map: per actor, plus the base layers."""
+
+    actor_colours: dict[str, str]
+    base: dict[str, str]
+
+    def colour(self, actor_id: str) -> str:
+        """The colour of an actor's features; the 'other' colour for actors not on the map."""
+        return self.actor_colours.get(actor_id, self.base["other"])
+
+
+def style_for(actors: tuple[Actor, ...], *, overview: bool) -> Style:
+    """Colours for the actors of a map.
+
+    Parameters
+    ----------
+    actors
+        The actors of "Speerpuntsector in", in the catalogue's order.
+    overview
+        A Flanders overview: colour by province, RESOCs as shades of their province's colour.
+    """
+    palette = _palette(legends_dir().resolve())
+    if not overview:
+        colours = list(palette["actors"].values())
+        chosen = {a.id: colours[i % len(colours)] for i, a in enumerate(actors)}
+        return Style(chosen, palette["base"])
+    by_province: dict[str, list[Actor]] = {}
+    for actor in actors:
+        by_province.setdefault(actor.province, []).append(actor)
+    chosen = {}
+    for province, members in by_province.items():
+        base = palette["province"].get(province, palette["base"]["other"])
+        # The province itself keeps the pure colour; its RESOCs get shades.
+        members = sorted(members, key=lambda a: (a.kind != "province", a.name_nl))
+        for step, actor in enumerate(members):
+            chosen[actor.id] = _shade(base, step, len(members))
+    return Style(chosen, palette["base"])
