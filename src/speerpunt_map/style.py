@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ._errors import GeodataError
 from ._paths import legends_dir
 from .vocab import Actor
 
@@ -28,8 +29,14 @@ ORGANISATION_DASH = "8 6"
 
 
 def _read(path: Path) -> list[dict[str, str]]:
+    """A small project CSV; a row with more or fewer fields than the header is an error."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
+        rows = list(csv.DictReader(handle))
+    for number, row in enumerate(rows, start=2):
+        if None in row or None in row.values():
+            raise GeodataError(f"{path}, row {number}: the number of fields differs from the "
+                               "header (quote a value that holds a comma)")
+    return rows
 
 
 @cache
