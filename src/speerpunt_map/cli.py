@@ -83,6 +83,27 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--overwrite", action="store_true", help="replace an existing file")
     _add_boundary_options(export)
 
+    build = commands.add_parser("build", help="build every map (the main job)")
+    build.add_argument("--catalogue", type=Path, help="a catalogue.toml (default: shipped)")
+    build.add_argument("-o", "--output", type=Path, default=Path("output"),
+                       help="the output folder (default: ./output)")
+    build.add_argument("--map", dest="ids", action="append", default=[], metavar="ID",
+                       help="build only this map (repeatable), e.g. antwerpen/logistiek")
+    build.add_argument("--scope", dest="scopes", action="append", default=[],
+                       help="build only maps of this scope (repeatable), e.g. limburg")
+    build.add_argument("--sector", dest="sectors", action="append", default=[],
+                       help="build only maps of this sector (repeatable), e.g. zorg")
+    build.add_argument("--format", dest="formats", default="html",
+                       help="comma-separated: html, png, pdf, svg (default: html)")
+    build.add_argument("--language", choices=("nl", "en"), default="nl",
+                       help="labels of the maps (default: nl)")
+    build.add_argument("--online", action="store_true",
+                       help="link Leaflet from a CDN and offer background tiles; the maps then "
+                            "need a network to open")
+    build.add_argument("--overwrite", action="store_true",
+                       help="replace files in the output folder that speerpunt-map did not write")
+    _add_boundary_options(build)
+
     template = commands.add_parser("template", help="write an empty XLSX legend to fill in")
     template.add_argument("output", type=Path, help="the .xlsx file to write")
     template.add_argument("--overwrite", action="store_true", help="replace an existing file")
@@ -102,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _print_problems(error.problems, warnings=False)
         return 1
-    except (SpeerpuntError, KeyError, OSError) as error:
+    except (SpeerpuntError, KeyError, ValueError, OSError) as error:
         if args.debug:
             raise
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
@@ -179,7 +200,46 @@ def _template(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"validate": _validate, "list": _list, "export": _export, "template": _template}
+class _Progress:
+    """A one-line progress bar on a terminal; silent when standard error is not one."""
+
+    def __init__(self) -> None:
+        self.active = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int, current: str) -> None:
+        if not self.active or not total:
+            return
+        width = 30
+        filled = round(width * done / total)
+        bar = "#" * filled + "-" * (width - filled)
+        print(f"\r[{bar}] {done}/{total} {current:<40.40}", end="", file=sys.stderr,
+              flush=True)
+        if done == total:
+            print(file=sys.stderr)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .atlas import load_atlas
+    from .build import build_atlas
+
+    atlas = load_atlas(args.catalogue, boundary_options=_boundary_options(args))
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    result = build_atlas(atlas, args.output, ids=args.ids, scopes=args.scopes,
+                         sectors=args.sectors, formats=formats, language=args.language,
+                         online=args.online, overwrite=args.overwrite, debug=args.debug,
+                         progress=_Progress())
+    for failed in result.failed:
+        print(f"speerpunt-map: map {failed.map_id} failed: {failed.error}", file=sys.stderr)
+    for item in result.maps:
+        if item.counts.get("rejected"):
+            print(f"{item.map_id}: {item.counts['rejected']} row(s) left out (run "
+                  "`speerpunt-map validate`)", file=sys.stderr)
+    print(result.summary())
+    return 1 if result.failed else 0
+
+
+_COMMANDS = {"validate": _validate, "list": _list, "export": _export, "template": _template,
+             "build": _build}
 
 
 if __name__ == "__main__":

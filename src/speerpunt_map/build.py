@@ -1,0 +1,263 @@
+"""The build: every map of the catalogue, the Flanders overviews and an index, as files.
+
+``speerpunt-map build`` writes ``<output>/<scope>/<sector>.html`` (and figures when asked) for
+every selected map, ``<output>/vlaanderen/<group>.html`` for every overview, and
+``<output>/index.html``. Every file is written atomically; a rebuild of unchanged input writes
+the same bytes; a map that fails does not stop the others. The build keeps a manifest of the
+files it wrote and never replaces a file it did not write.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ._errors import OutputError
+from ._io import write_text
+from ._paths import legends_dir
+from .atlas import Atlas, MapLayers
+from .style import Labels, load_labels
+
+__all__ = ["BuildResult", "MapResult", "build_atlas", "FORMATS"]
+
+log = logging.getLogger(__name__)
+FORMATS = ("html", "png", "pdf", "svg")
+MANIFEST = ".speerpunt-map-manifest.json"
+
+
+@dataclass
+class MapResult:
+    """What the build did for one map."""
+
+    map_id: str
+    files: list[Path] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    error: str = ""
+    figure: int | None = None
+    title: str = ""
+    source: str = ""
+
+
+@dataclass
+class BuildResult:
+    """All maps of a build, the index, and the time it took."""
+
+    output: Path
+    maps: list[MapResult]
+    index: Path | None
+    seconds: float
+
+    @property
+    def failed(self) -> list[MapResult]:
+        """The maps that could not be built."""
+        return [m for m in self.maps if m.error]
+
+    @property
+    def bytes_written(self) -> int:
+        """Total size of the files written."""
+        files = [f for m in self.maps for f in m.files] + ([self.index] if self.index else [])
+        return sum(f.stat().st_size for f in files if f.exists())
+
+    def summary(self) -> str:
+        """One line: maps written, sizes, rows, time."""
+        written = [m for m in self.maps if not m.error]
+        rows = {k: sum(m.counts.get(k, 0) for m in written) for k in ("read", "drawn", "rejected")}
+        text = (f"wrote {len(written)} of {len(self.maps)} maps to {self.output} "
+                f"({self.bytes_written / 1e6:.1f} MB; rows read {rows['read']}, drawn "
+                f"{rows['drawn']}, rejected {rows['rejected']}) in {self.seconds:.1f} s")
+        if self.failed:
+            text += "; FAILED: " + ", ".join(m.map_id for m in self.failed)
+        return text
+
+
+class _Manifest:
+    """The files a build wrote in an output folder, so it never replaces someone else's."""
+
+    def __init__(self, output: Path) -> None:
+        self.path = output / MANIFEST
+        self.files: set[str] = set()
+        if self.path.is_file():
+            try:
+                self.files = set(json.loads(self.path.read_text(encoding="utf-8"))["files"])
+            except (ValueError, KeyError, TypeError):
+                raise OutputError(f"{self.path} is damaged; remove it to rebuild into "
+                                  f"{output}") from None
+
+    def check(self, target: Path, *, overwrite: bool) -> None:
+        relative = target.relative_to(self.path.parent).as_posix()
+        if target.exists() and relative not in self.files and not overwrite:
+            raise OutputError(f"{target} exists and was not written by speerpunt-map; not "
+                              "replacing it (use --overwrite, or another --output folder)")
+
+    def add(self, target: Path) -> None:
+        self.files.add(target.relative_to(self.path.parent).as_posix())
+
+    def save(self) -> None:
+        write_text(self.path, json.dumps({"files": sorted(self.files)}, indent=1) + "\n")
+
+
+def _overview_figures() -> dict[str, int]:
+    with (legends_dir() / "overviews.csv").open(encoding="utf-8-sig", newline="") as handle:
+        return {row["id"]: int(row["figure"]) for row in csv.DictReader(handle)}
+
+
+def select_maps(atlas: Atlas, *, ids: Iterable[str] = (), scopes: Iterable[str] = (),
+                sectors: Iterable[str] = (), overviews: bool = True) -> list[str]:
+    """The ids of the maps (and overviews) a build makes, in catalogue order.
+
+    Parameters
+    ----------
+    ids
+        Map ids (``antwerpen/logistiek``, ``vlaanderen/zorg``); all when empty.
+    scopes, sectors
+        Keep maps of these scopes / sectors (a sector by id, label or synonym).
+    overviews
+        Include the Flanders overview maps.
+    """
+    chosen = list(atlas.maps) + (atlas.overview_ids() if overviews else [])
+    ids, scopes = list(ids), set(scopes)
+    unknown = [i for i in ids if i not in chosen]
+    if unknown:
+        raise KeyError(f"no map {', '.join(map(repr, unknown))}; see `speerpunt-map list`")
+    if ids:
+        chosen = [i for i in chosen if i in ids]
+    if scopes:
+        chosen = [i for i in chosen if i.split("/")[0] in scopes]
+    wanted = set()
+    for name in sectors:
+        sector = atlas.vocabulary.sector(name)
+        if sector is None:
+            raise KeyError(f"no sector {name!r}; known: {', '.join(sorted(atlas.vocabulary.sectors))}")
+        wanted |= {sector.id, sector.overview}
+    if wanted:
+        chosen = [i for i in chosen if i.split("/")[1] in wanted
+                  or (i in atlas.maps and atlas.maps[i].sector.id in wanted)]
+    return chosen
+
+
+def _write_map(layers: MapLayers, base: Path, formats: tuple[str, ...], language: str,
+               online: bool, manifest: _Manifest, overwrite: bool) -> list[Path]:
+    files = []
+    for kind in formats:
+        target = base.with_suffix(f".{kind}")
+        manifest.check(target, overwrite=overwrite)
+        if kind == "html":
+            from .interactive import save_html
+
+            save_html(layers, target, language=language, online=online)
+        else:
+            from .static import save_figure
+
+            save_figure(layers, target, language=language)
+        manifest.add(target)
+        files.append(target)
+    return files
+
+
+def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[str] = (),
+                scopes: Iterable[str] = (), sectors: Iterable[str] = (),
+                formats: Iterable[str] = ("html",), language: str = "nl", online: bool = False,
+                overwrite: bool = False, debug: bool = False,
+                progress: Callable[[int, int, str], None] | None = None) -> BuildResult:
+    """Build the selected maps into ``output``.
+
+    Parameters
+    ----------
+    atlas
+        From :func:`speerpunt_map.load_atlas`.
+    output
+        The output folder (created when missing).
+    ids, scopes, sectors
+        The selection (see :func:`select_maps`); everything when all are empty.
+    formats
+        Any of ``html``, ``png``, ``pdf``, ``svg``.
+    language
+        ``nl`` or ``en``.
+    online
+        Link Leaflet from a CDN and offer tiles (the files then need a network to open).
+    overwrite
+        Replace files in ``output`` that an earlier build did not write.
+    debug
+        Re-raise the first error instead of recording it.
+    progress
+        Called as ``progress(done, total, map_id)`` before each map.
+    """
+    started = time.perf_counter()
+    formats = tuple(dict.fromkeys(formats))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"format(s) {unknown}: expected any of {list(FORMATS)}")
+    output = Path(output)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"cannot create {output}: {error.strerror or error}") from None
+    manifest = _Manifest(output)
+    chosen = select_maps(atlas, ids=ids, scopes=scopes, sectors=sectors)
+    figures = _overview_figures()
+    t = load_labels(language)
+    results = []
+    for done, map_id in enumerate(chosen):
+        if progress:
+            progress(done, len(chosen), map_id)
+        result = MapResult(map_id)
+        try:
+            if map_id in atlas.maps:
+                layers = atlas.map(map_id, strict=False, language=language)
+                result.figure = atlas.maps[map_id].figure
+            else:
+                layers = atlas.overview(map_id, strict=False, language=language)
+                result.figure = figures.get(map_id)
+            result.counts = layers.counts
+            result.title = _title(layers, t)
+            result.source = layers.spec.source
+            result.files = _write_map(layers, output / map_id, formats, language, online,
+                                      manifest, overwrite)
+        except Exception as error:  # one failing map must not stop the others
+            if debug:
+                raise
+            result.error = f"{type(error).__name__}: {error}"
+            log.error("map %s failed: %s", map_id, result.error)
+            log.debug("%s", traceback.format_exc())
+        results.append(result)
+    if progress:
+        progress(len(chosen), len(chosen), "")
+    index = output / "index.html"
+    manifest.check(index, overwrite=overwrite)
+    write_text(index, _index_html(results, output, t))
+    manifest.add(index)
+    manifest.save()
+    return BuildResult(output, results, index, time.perf_counter() - started)
+
+
+def _title(layers: MapLayers, t: Labels) -> str:
+    from .interactive import _titles
+
+    return _titles(layers, t)[0]
+
+
+def _index_html(results: list[MapResult], output: Path, t: Labels) -> str:
+    from .interactive import _macros
+
+    sections: dict[str, list[dict[str, object]]] = {}
+    for result in results:
+        scope = result.map_id.split("/")[0]
+        files = [f.relative_to(output).as_posix() for f in result.files]
+        html = next((f for f in files if f.endswith(".html")), files[0] if files else "")
+        entry = {"figure": result.figure or "", "title": result.title or result.map_id,
+                 "href": html, "source": result.error or result.source,
+                 "points": result.counts.get("points", ""),
+                 "zones": result.counts.get("zones", ""), "links": result.counts.get("links", ""),
+                 "extras": [{"href": f, "label": f.rsplit(".", 1)[1].upper()} for f in files
+                            if f != html]}
+        key = "overview_maps" if scope == "vlaanderen" else "province_maps"
+        sections.setdefault(key, []).append(entry)
+    blocks = [{"title": t(key), "maps": sections[key]}
+              for key in ("province_maps", "overview_maps") if key in sections]
+    return str(_macros().index(t.language, t("index_title"), blocks, t, t("disclaimer")))
