@@ -73,7 +73,10 @@ def _parser() -> argparse.ArgumentParser:
 
     listing = commands.add_parser("list", help="list the maps of the catalogue with counts")
     listing.add_argument("--catalogue", type=Path, help="a catalogue.toml (default: shipped)")
-    listing.add_argument("--csv", action="store_true", help="CSV on standard output")
+    output_format = listing.add_mutually_exclusive_group()
+    output_format.add_argument("--csv", action="store_true", help="CSV on standard output")
+    output_format.add_argument("--markdown", action="store_true",
+                               help="a Markdown table (as in the README)")
     _add_boundary_options(listing)
 
     export = commands.add_parser("export", help="write one map's layers to GeoPackage or CSV")
@@ -161,6 +164,16 @@ def _list(args: argparse.Namespace) -> int:
         counts = atlas.map(map_id, strict=False).counts
         rows.append([map_id, spec.scope, spec.sector.id, spec.figure or "", counts["points"],
                      counts["zones"], counts["links"], counts["rejected"]])
+    if args.markdown:
+        print("| figure | province | sector | points | zones | links | map id |")
+        print("| ---: | --- | --- | ---: | ---: | ---: | --- |")
+        for map_id, spec in atlas.maps.items():
+            row = rows[list(atlas.maps).index(map_id)]
+            scope = atlas.vocabulary.scopes[spec.scope].name_nl.removeprefix("provincie ")
+            sector = spec.sector_as_printed or spec.sector.label_nl
+            print(f"| {row[3]} | {scope} | {sector} | {row[4]} | {row[5]} | {row[6]} | "
+                  f"`{map_id}` |")
+        return 0
     if args.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(header)

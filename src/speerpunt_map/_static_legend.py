@@ -1,0 +1,269 @@
+"""The legend panel of the printable figure, and the text helpers every printed string uses.
+
+Every string from a table reaches the page through :func:`draw_text`, which escapes
+matplotlib's mathtext (``$`` → ``\\$``) and keeps TeX off, so ``"$x^2$"`` or ``"50$"`` is
+printed as typed. Text is measured with the font it is drawn in (DejaVu Sans), so long names
+wrap before they reach the panel's edge.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+import matplotlib.colors
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+from matplotlib.textpath import TextToPath
+
+from .atlas import MapLayers
+from .style import ZONE_FILL_OPACITY, Labels, Style
+
+log = logging.getLogger(__name__)
+
+FONT = "DejaVu Sans"  # ships with matplotlib: the same page on every machine
+ENTRY_MAX_CHARS = 80  # a legend entry longer than this is cut with "…"
+LINK_WIDTH_PT, DASH = 1.4, (0, (4.0, 2.5))
+_MEASURE_DPI = 150
+_GAP_PT = 12.0  # between legend columns
+
+
+# -- text -------------------------------------------------------------------------------------
+def plain(text: object) -> str:
+    """Text as matplotlib must get it to draw it literally: ``$`` escaped, so no mathtext."""
+    return str(text).replace("$", r"\$")
+
+
+def draw_text(target: Figure | Axes, x: float, y: float, text: str, **options: Any) -> None:
+    """Draw a string as plain text in DejaVu Sans: the one way text reaches the page."""
+    target.text(x, y, plain(text), fontfamily=FONT, usetex=False, **options)
+
+
+def shorten(text: object, limit: int = ENTRY_MAX_CHARS) -> str:
+    """One line of at most ``limit`` characters; longer text ends in "…"."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + "…"
+
+
+@cache
+def _renderer() -> RendererAgg:
+    return RendererAgg(8, 8, _MEASURE_DPI)
+
+
+@lru_cache(maxsize=8192)
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The width of ``text`` in points: the wider of the hinted raster and the outline."""
+    prop = FontProperties(family=FONT, size=size, weight="bold" if bold else "normal")
+    raster = _renderer().get_text_width_height_descent(text, prop, ismath=False)[0]
+    outline = TextToPath().get_text_width_height_descent(text, prop, ismath=False)[0]
+    return max(float(raster) * 72 / _MEASURE_DPI, float(outline))
+
+
+def wrap(text: str, width: float, size: float, *, bold: bool = False) -> list[str]:
+    """Break ``text`` into lines at most ``width`` points wide (a word is cut only if needed)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while len(word) > 1 and text_width(word, size, bold) > width:
+            cut = next((i for i in range(len(word) - 1, 0, -1)
+                        if text_width(word[:i], size, bold) <= width), 1)
+            lines += [line, word[:cut]] if line else [word[:cut]]
+            line, word = "", word[cut:]
+        candidate = f"{line} {word}" if line else word
+        if line and text_width(candidate, size, bold) > width:
+            lines.append(line)
+            candidate = word
+        line = candidate
+    return [*lines, line] if line or not lines else lines
+
+
+def ink(colour: str) -> str:
+    """Black or white, whichever reads better on ``colour``."""
+    red, green, blue = matplotlib.colors.to_rgb(colour)
+    return "#000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.6 else "#FFFFFF"
+
+
+# -- the rows ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Entry:
+    """One legend row: a heading, or a symbol with its text."""
+
+    text: str
+    symbol: str = "heading"  # point, zone, swatch, infrastructure, organisation, line
+    colour: str = "#222222"
+    mark: str = ""  # the number on a point
+    width: float = 1.0  # a border line's width
+
+
+def legend_entries(layers: MapLayers, style: Style, labels: Labels,
+                   language: str) -> list[Entry]:
+    """The rows of the legend panel, in reading order: symbols, actors, points, zones."""
+    grey = "#444444"
+    entries = [Entry(labels("symbology")), Entry(labels("point"), "point", grey),
+               Entry(labels("zone"), "zone", grey),
+               Entry(labels("link_infrastructure"), "infrastructure", grey),
+               Entry(labels("link_organisation"), "organisation", grey),
+               Entry(labels("flanders"), "line", style.base["flanders"], width=1.2),
+               Entry(labels("provinces"), "line", style.base["province"], width=0.8),
+               Entry(labels("resoc_regions"), "line", style.base["resoc"], width=0.4),
+               Entry(labels("sector_in"))]
+    entries += [Entry(shorten(a.name(language)), "swatch", style.colour(a.id))
+                for a in layers.spec.actors]
+    used: set[str] = set()
+    for frame in (layers.points, layers.zones, layers.links):
+        used |= set(frame["actor_id"]) if "actor_id" in frame else set()
+    if used - {a.id for a in layers.spec.actors}:
+        entries.append(Entry(labels("other_sources"), "swatch", style.base["other"]))
+    if len(layers.points):
+        entries.append(Entry(labels("points")))
+        entries += [Entry(shorten(p.name), "point", style.colour(p.actor_id), str(p.label))
+                    for p in layers.points.itertuples()]
+    if len(layers.zones):
+        entries.append(Entry(labels("zones")))
+        entries += [Entry(shorten(z.name), "zone", style.colour(z.actor_id))
+                    for z in layers.zones.itertuples()]
+    return entries
+
+
+# -- layout -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Layout:
+    """Where each row goes: (entry, wrapped lines, x, y) in points from the panel's top left."""
+
+    rows: list[tuple[Entry, list[str], float, float]]
+    size: float
+    width_in: float
+    height_pt: float
+    indent: float
+    left_out: int
+
+
+def _badge_width(mark: str, size: float) -> float:
+    """The width of a point's number badge in a legend row of font ``size``."""
+    height = 1.2 * size
+    return max(height, text_width(mark, 0.8 * size, True) + 0.6 * size) if mark else height
+
+
+def flow(entries: list[Entry], width_in: float, height_pt: float, columns: int,
+         size: float) -> Layout:
+    """Flow the rows down ``columns`` columns; a heading never ends a column."""
+    column_width = (width_in * 72 - _GAP_PT * (columns - 1)) / columns
+    marks = [e.mark for e in entries if e.symbol == "point"]
+    indent = max([2.6 * size, *(_badge_width(m, size) for m in marks)]) + 0.6 * size
+    line, space = 1.28 * size, 0.3 * size
+    wrapped = [wrap(e.text, column_width - (0 if e.symbol == "heading" else indent), size,
+                    bold=e.symbol == "heading") for e in entries]
+    heights = [len(w) * line + space for w in wrapped]
+    rows: list[tuple[Entry, list[str], float, float]] = []
+    column, y = 0, 0.0
+    for i, (entry, lines) in enumerate(zip(entries, wrapped, strict=True)):
+        heading = entry.symbol == "heading"
+        lead = 0.7 * size if heading and y > 0 else 0.0
+        need = lead + heights[i] + (heights[i + 1] if heading and i + 1 < len(entries) else 0)
+        if y + need > height_pt and y > 0:
+            column, y, lead = column + 1, 0.0, 0.0
+        if column >= columns:
+            return Layout(rows, size, width_in, height_pt, indent, len(entries) - i)
+        rows.append((entry, lines, column * (column_width + _GAP_PT), y + lead))
+        y += lead + heights[i]
+    return Layout(rows, size, width_in, height_pt, indent, 0)
+
+
+def layout_right(entries: list[Entry], height_pt: float) -> Layout:
+    """A panel beside the map: the largest font with which every row fits, in 1 or 2 columns."""
+    candidates = [(1, 3.3, s) for s in (8.0, 7.5, 7.0, 6.5)]
+    candidates += [(2, 4.6, s) for s in (7.0, 6.5, 6.0, 5.5)]
+    for columns, width_in, size in candidates:
+        layout = flow(entries, width_in, height_pt, columns, size)
+        if not layout.left_out:
+            return layout
+    return _warn(layout)
+
+
+def layout_below(entries: list[Entry], width_in: float, max_height_pt: float) -> Layout:
+    """A band under the map: the largest font whose lowest band is at most ``max_height_pt``."""
+    layout = None
+    for size in (7.5, 7.0, 6.5, 6.0, 5.5):
+        columns = max(3, int(width_in * 72 // (28 * size)))
+        height = 3 * size
+        while height <= max_height_pt:
+            layout = flow(entries, width_in, height, columns, size)
+            if not layout.left_out:
+                return layout
+            height += size
+    assert layout is not None
+    return _warn(layout)
+
+
+def _warn(layout: Layout) -> Layout:
+    log.warning("the legend panel is full: %d rows are left out of the figure", layout.left_out)
+    return layout
+
+
+# -- drawing ----------------------------------------------------------------------------------
+def draw_legend(ax: Axes, layout: Layout) -> None:
+    """Draw the laid-out rows; the axes' units are points, y downwards."""
+    ax.set_xlim(0, layout.width_in * 72)
+    ax.set_ylim(layout.height_pt, 0)
+    ax.set_axis_off()
+    size = layout.size
+    line = 1.28 * size
+    for entry, lines, x, y in layout.rows:
+        heading = entry.symbol == "heading"
+        offset = 0.0 if heading else layout.indent
+        for i, text in enumerate(lines):
+            draw_text(ax, x + offset, y + (i + 0.5) * line, text, fontsize=size + heading,
+                      fontweight="bold" if heading else "normal", va="center_baseline",
+                      color="#111111")
+        if not heading:
+            _symbol(ax, entry, x, y + 0.5 * line, layout.indent - 0.6 * size, size)
+
+
+def _symbol(ax: Axes, entry: Entry, x: float, y: float, width: float, size: float) -> None:
+    """The symbol of a row, ``width`` points wide, its middle at height ``y``."""
+    if entry.symbol == "point":
+        badge(ax, x + _badge_width(entry.mark, size) / 2, y, entry.mark, entry.colour, size)
+    elif entry.symbol in ("zone", "swatch"):
+        height, box = 1.05 * size, 2.0 * size
+        alpha = min(1.0, ZONE_FILL_OPACITY * 1.6) if entry.symbol == "zone" else 1.0
+        ax.add_patch(Rectangle((x, y - height / 2), box, height, facecolor=entry.colour,
+                               alpha=alpha, edgecolor="none"))
+        ax.add_patch(Rectangle((x, y - height / 2), box, height, facecolor="none",
+                               edgecolor=entry.colour, linewidth=0.7))
+    elif entry.symbol == "line":
+        ax.add_line(Line2D([x, x + width], [y, y], color=entry.colour, linewidth=entry.width))
+    else:
+        dash = DASH if entry.symbol == "organisation" else "-"
+        ax.add_line(Line2D([x, x + width - 2], [y, y], color=entry.colour, linestyle=dash,
+                           linewidth=LINK_WIDTH_PT))
+        ax.add_patch(FancyArrowPatch((x + width - 6, y), (x + width, y), arrowstyle="-|>",
+                                     mutation_scale=8, color=entry.colour, linewidth=0,
+                                     shrinkA=0, shrinkB=0))
+
+
+def badge(ax: Axes, x: float, y: float, mark: str, colour: str, size: float) -> None:
+    """A point's number on its colour, centred on (x, y) in points: a circle, or a rounded
+    box when the number is too long for one."""
+    height, width = 1.2 * size, _badge_width(mark, size)
+    if width <= height:
+        ax.add_line(Line2D([x], [y], marker="o", markersize=height, markerfacecolor=colour,
+                           markeredgecolor="#FFFFFF", markeredgewidth=0.5, linestyle="none"))
+    else:
+        ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
+                                    boxstyle=f"round,pad=0,rounding_size={height / 2}",
+                                    facecolor=colour, edgecolor="#FFFFFF", linewidth=0.5))
+    if mark:
+        draw_text(ax, x, y, mark, fontsize=0.8 * size, fontweight="bold", color=ink(colour),
+                  ha="center", va="center_baseline")
+
+
+def widest(texts: Iterable[str], size: float, *, bold: bool = False) -> float:
+    """The width of the widest of ``texts`` in points (0 for none)."""
+    return max([text_width(t, size, bold) for t in texts if t] or [0.0])
