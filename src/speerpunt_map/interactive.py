@@ -303,8 +303,8 @@ def map_from_layers(layers: MapLayers, *, language: str = "nl",
     language
         ``"nl"`` (default) or ``"en"``: legend, popups, layer names and notes.
     online
-        Link Leaflet from a CDN and offer background tiles (OpenStreetMap data via CartoDB
-        Positron). The default opens without any network.
+        Link Leaflet from a CDN and offer OpenStreetMap background tiles. The default opens
+        without any network.
 
     Returns
     -------
@@ -348,7 +348,7 @@ def _compose(layers: MapLayers, t: Labels, online: bool) -> folium.Map:
     base_info = []
     if online:
         tiles = folium.FeatureGroup(name=t("tiles"), control=False)
-        folium.TileLayer("CartoDB positron").add_to(tiles)
+        folium.TileLayer("OpenStreetMap").add_to(tiles)
         tiles.add_to(m)
         bases.append(("tiles", tiles))
         base_info.append({"key": "tiles", "label": t("tiles"), "on": True})
