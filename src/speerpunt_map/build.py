@@ -228,6 +228,13 @@ def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[st
         results.append(result)
     if progress:
         progress(len(chosen), len(chosen), "")
+    # The region × sector inventory belongs to a complete atlas.
+    from .compare import write_matrix
+
+    for name in ("matrix.csv", "matrix.html"):
+        manifest.check(output / name, overwrite=overwrite)
+    for path in write_matrix(output, language=language):
+        manifest.add(path)
     index = output / "index.html"
     manifest.check(index, overwrite=overwrite)
     write_text(index, _index_html(results, output, t))
@@ -260,4 +267,7 @@ def _index_html(results: list[MapResult], output: Path, t: Labels) -> str:
         sections.setdefault(key, []).append(entry)
     blocks = [{"title": t(key), "maps": sections[key]}
               for key in ("province_maps", "overview_maps") if key in sections]
-    return str(_macros().index(t.language, t("index_title"), blocks, t, t("disclaimer")))
+    extras = [{"href": "matrix.html", "label": t("matrix_title")},
+              {"href": "matrix.csv", "label": t("matrix_title") + " (CSV)"}]
+    return str(_macros().index(t.language, t("index_title"), blocks, t, t("disclaimer"),
+                               extras))

@@ -107,6 +107,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="replace files in the output folder that speerpunt-map did not write")
     _add_boundary_options(build)
 
+    matrix = commands.add_parser("matrix", help="the region × sector inventory as CSV and "
+                                                "an HTML heat map")
+    matrix.add_argument("-o", "--output", type=Path, default=Path("output"),
+                        help="the folder for matrix.csv and matrix.html (default: ./output)")
+    matrix.add_argument("--language", choices=("nl", "en"), default="nl")
+
     template = commands.add_parser("template", help="write an empty XLSX legend to fill in")
     template.add_argument("output", type=Path, help="the .xlsx file to write")
     template.add_argument("--overwrite", action="store_true", help="replace an existing file")
@@ -205,6 +211,14 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _matrix(args: argparse.Namespace) -> int:
+    from .compare import write_matrix
+
+    for path in write_matrix(args.output, language=args.language):
+        print(f"wrote {path}")
+    return 0
+
+
 def _template(args: argparse.Namespace) -> int:
     from .template import write_template
 
@@ -252,7 +266,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"validate": _validate, "list": _list, "export": _export, "template": _template,
-             "build": _build}
+             "build": _build, "matrix": _matrix}
 
 
 if __name__ == "__main__":

@@ -1,0 +1,137 @@
+"""Regions × sectors: which province or RESOC chose which spearhead sector.
+
+The report's Tables 5–9 (summarised in its Figures 11–12) are kept as
+``legends/inventory.csv``: one row per (region, sector) cell, with what it was reconstructed
+from. :func:`sector_matrix` turns it into a regions × sectors table; :func:`write_matrix`
+writes it as CSV and as an HTML heat map. :func:`actor_sector_counts` counts what the legends
+draw per actor and sector, for comparing regions in a notebook.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from ._errors import GeodataError
+from ._io import write_bytes, write_text
+from ._paths import legends_dir
+from .atlas import Atlas, neutralise_formula
+from .style import load_labels
+from .vocab import load_vocabulary
+
+__all__ = ["actor_sector_counts", "load_inventory", "sector_matrix", "write_matrix"]
+
+_COLUMNS = ("region", "sector", "sector_as_printed", "document", "period", "recent", "basis",
+            "evidence", "source")
+
+
+def load_inventory(path: str | Path | None = None) -> pd.DataFrame:
+    """The region × sector inventory, checked against the vocabularies.
+
+    Raises
+    ------
+    GeodataError
+        When a row names an unknown region or sector, or ``recent`` is not yes/unknown.
+    """
+    path = Path(path) if path is not None else legends_dir() / "inventory.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    missing = [c for c in _COLUMNS if c not in frame.columns]
+    if missing:
+        raise GeodataError(f"{path}: missing column(s) {missing}")
+    vocabulary = load_vocabulary()
+    for number, row in enumerate(frame.itertuples(index=False), start=2):
+        if row.region not in vocabulary.actors:
+            raise GeodataError(f"{path}, row {number}: region {row.region!r} is not an actor id")
+        if row.sector not in vocabulary.sectors:
+            raise GeodataError(f"{path}, row {number}: sector {row.sector!r} is not a sector id")
+        if row.recent not in ("yes", "unknown"):
+            raise GeodataError(f"{path}, row {number}: recent {row.recent!r}: expected yes or "
+                               "unknown")
+    duplicated = frame[frame.duplicated(["region", "sector"], keep=False)]
+    if not duplicated.empty:
+        raise GeodataError(f"{path}: (region, sector) listed twice: "
+                           f"{sorted(set(zip(duplicated.region, duplicated.sector)))}")
+    return frame
+
+
+def sector_matrix(inventory: pd.DataFrame | None = None, *,
+                  language: str = "nl") -> pd.DataFrame:
+    """Regions (rows, grouped by province) × sectors (columns).
+
+    A cell is ``"x"`` where the region chose the sector, ``"x (recent)"`` where the report says
+    it came up in the 2013 update, and empty otherwise.
+    """
+    inventory = load_inventory() if inventory is None else inventory
+    vocabulary = load_vocabulary()
+    actors = [a for a in vocabulary.actors.values() if a.id in set(inventory["region"])]
+    actors.sort(key=lambda a: (a.province, a.kind != "province", a.name_nl))
+    sectors = [s for s in vocabulary.sectors.values() if s.id in set(inventory["sector"])]
+    cells = {(r.region, r.sector): "x (recent)" if r.recent == "yes" else "x"
+             for r in inventory.itertuples(index=False)}
+    matrix = pd.DataFrame(
+        [[cells.get((a.id, s.id), "") for s in sectors] for a in actors],
+        index=pd.Index([a.name(language) for a in actors], name="region"),
+        columns=[s.label(language) for s in sectors])
+    return matrix
+
+
+def write_matrix(output: str | Path, *, language: str = "nl",
+                 inventory: pd.DataFrame | None = None) -> list[Path]:
+    """Write ``matrix.csv`` (for spreadsheets) and ``matrix.html`` (a heat map) into ``output``.
+
+    Returns the two paths.
+    """
+    output = Path(output)
+    inventory = load_inventory() if inventory is None else inventory
+    matrix = sector_matrix(inventory, language=language)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([matrix.index.name, *matrix.columns])
+    for name, row in matrix.iterrows():
+        writer.writerow([neutralise_formula(str(v)) for v in (name, *row)])
+    csv_path = write_bytes(output / "matrix.csv", buffer.getvalue().encode("utf-8-sig"))
+    html_path = write_text(output / "matrix.html", _matrix_html(inventory, matrix, language))
+    return [csv_path, html_path]
+
+
+def _matrix_html(inventory: pd.DataFrame, matrix: pd.DataFrame, language: str) -> str:
+    from .interactive import _macros
+
+    t = load_labels(language)
+    vocabulary = load_vocabulary()
+    details = {}
+    for row in inventory.itertuples(index=False):
+        actor = vocabulary.actors[row.region].name(language)
+        sector = vocabulary.sectors[row.sector].label(language)
+        details[actor, sector] = (f"{row.sector_as_printed} — {row.document} {row.period}"
+                                  f" ({row.basis})").strip()
+    kinds = {a.name(language): a.kind for a in vocabulary.actors.values()}
+    rows = [{"name": name, "kind": kinds.get(name, ""),
+             "cells": [{"value": value, "title": details.get((name, column), "")}
+                       for column, value in row.items()]}
+            for name, row in matrix.iterrows()]
+    totals = [int((matrix[c] != "").sum()) for c in matrix.columns]
+    return str(_macros().matrix(language, t("matrix_title"), list(matrix.columns), rows, totals,
+                                t))
+
+
+def actor_sector_counts(atlas: Atlas) -> pd.DataFrame:
+    """Points, zones and links the legends draw per source actor and sector.
+
+    One row per (actor, sector) with columns ``points``, ``zones``, ``links``: who names what
+    where, across all maps of the atlas.
+    """
+    records = []
+    for map_id, spec in atlas.maps.items():
+        layers = atlas.map(map_id, strict=False)
+        for kind, frame in (("points", layers.points), ("zones", layers.zones),
+                            ("links", layers.links)):
+            for actor_ids in frame["actor_ids"] if len(frame) else []:
+                for actor in [a for a in str(actor_ids).split("|") if a] or ["(no source)"]:
+                    records.append({"actor": actor, "sector": spec.sector.id, "kind": kind})
+    frame = pd.DataFrame(records, columns=["actor", "sector", "kind"])
+    counts = frame.groupby(["actor", "sector", "kind"]).size().unstack("kind", fill_value=0)
+    return counts.reindex(columns=["points", "zones", "links"], fill_value=0).reset_index()
