@@ -46,8 +46,40 @@ def _add_boundary_options(parser: argparse.ArgumentParser) -> None:
                        help="the municipality vintage of the boundary file (detected otherwise)")
 
 
+_CONFIG_KEYS = {"path", "layer", "columns", "crs", "vintage"}
+
+
+def _config(args: argparse.Namespace) -> dict[str, object]:
+    """The ``[boundaries]`` table of the config file (``--config``, else ./speerpunt-map.toml)."""
+    import tomllib
+
+    from ._errors import BoundaryError
+
+    path = args.config or Path("speerpunt-map.toml")
+    if args.config is None and not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BoundaryError(f"{path}: no such config file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise BoundaryError(f"{path}: not valid TOML ({error})") from None
+    table = data.get("boundaries", {})
+    unknown = set(data) - {"boundaries"} | set(table) - _CONFIG_KEYS
+    if unknown or not isinstance(table, dict):
+        raise BoundaryError(f"{path}: unknown setting(s) {sorted(unknown)}; expected a "
+                            f"[boundaries] table with {sorted(_CONFIG_KEYS)}")
+    options = dict(table)
+    if "path" in options:
+        # A relative path in the config file is relative to the config file.
+        options["path"] = (path.parent / str(options["path"])).resolve()
+    return options
+
+
 def _boundary_options(args: argparse.Namespace) -> dict[str, object]:
-    options: dict[str, object] = {}
+    """Boundary options: the command line over the config file (the environment variable
+    SPEERPUNT_MAP_BOUNDARIES applies when neither names a file)."""
+    options: dict[str, object] = _config(args)
     for name in ("layer", "columns", "crs", "vintage"):
         if getattr(args, name, None) is not None:
             options[name] = getattr(args, name)
@@ -62,6 +94,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Maps of the spearhead sectors of Flanders from legend tables.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what is done")
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="a config file with a [boundaries] table (default: "
+                             "./speerpunt-map.toml when present)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser("validate", help="check legend tables and catalogues")
