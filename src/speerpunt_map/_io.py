@@ -25,7 +25,8 @@ def atomic_path(target: str | os.PathLike[str], *, overwrite: bool = True) -> It
         raise OutputError(f"{target} exists; not overwriting it (use --overwrite to replace it)")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+        # Keep the target's suffix last: some writers (GDAL) choose the format by it.
+        handle, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".part{target.suffix}",
                                         dir=target.parent)
         os.close(handle)
     except OSError as error:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from ._errors import LegendError, Problem
 from ._io import atomic_path, write_bytes
@@ -81,12 +82,22 @@ class MapLayers:
                 "read": self.rows_read, "drawn": drawn, "rejected": len(rejected_rows)}
 
     def rows(self) -> pd.DataFrame:
-        """Every drawn row of the three kinds in one table, geometry as WKT (for spreadsheets)."""
+        """Every drawn row of the three kinds in one table, for spreadsheets.
+
+        ``lon``/``lat`` give a point on the feature (the point itself, a point inside a zone,
+        the middle of a link); ``wkt`` the geometry, simplified where needed so that a cell
+        stays within a spreadsheet's 32,767 characters.
+        """
         frames = []
         for frame in (self.points, self.zones, self.links):
             if len(frame):
                 table = pd.DataFrame(frame.drop(columns="geometry"))
-                table["wkt"] = frame.geometry.to_wkt(rounding_precision=6)
+                anchors = [g if g.geom_type == "Point" else
+                           (g.interpolate(0.5, normalized=True) if g.geom_type == "LineString"
+                            else g.representative_point()) for g in frame.geometry]
+                table["lon"] = [round(p.x, 6) for p in anchors]
+                table["lat"] = [round(p.y, 6) for p in anchors]
+                table["wkt"] = [_cell_wkt(g) for g in frame.geometry]
                 frames.append(table)
         if not frames:
             return pd.DataFrame()
@@ -115,6 +126,20 @@ class MapLayers:
         for record in table.itertuples(index=False):
             writer.writerow([neutralise_formula("" if pd.isna(v) else str(v)) for v in record])
         return write_bytes(path, buffer.getvalue().encode("utf-8-sig"), overwrite=overwrite)
+
+
+_CELL_LIMIT = 32_767
+
+
+def _cell_wkt(geometry: shapely.Geometry) -> str:
+    """WKT that fits in a spreadsheet cell: simplified step by step until it does."""
+    text = shapely.to_wkt(geometry, rounding_precision=6)
+    tolerance = 0.0001
+    while len(text) > _CELL_LIMIT:
+        simpler = shapely.simplify(geometry, tolerance, preserve_topology=True)
+        text = shapely.to_wkt(simpler, rounding_precision=5)
+        tolerance *= 2
+    return text
 
 
 class Atlas:

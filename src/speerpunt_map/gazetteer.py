@@ -70,6 +70,12 @@ class PlaceRef:
         return int(self.id.split("@")[1])
 
 
+def _is_municipality_place(item: pd.Series) -> bool:
+    """A Belgian place inside the municipality it is named after (a town centre) may share
+    that municipality's name."""
+    return str(item.get("kind", "")) == "town" and str(item.get("country", "")) == "BE"
+
+
 def _read(path: Path) -> pd.DataFrame:
     """A project CSV as text columns (no type guessing), with its file name."""
     try:
@@ -131,11 +137,23 @@ class Gazetteer:
                 self._add(name, ref)
         for name in _FLANDERS_NAMES:
             self._add(name, PlaceRef("region", "vlaanderen", "Vlaanderen"))
+        # A gazetteer name that is also a Flemish municipality's would hide the municipality
+        # ("Lille" is a town in the Kempen as well as Rijsel): the data must say which it means.
+        flemish_names = {normalise(n) for n, code in zip(self.municipalities["name_nl"],
+                                                          self.municipalities["refnis"],
+                                                          strict=True)
+                         if is_flemish_refnis(code)}
+        clashes = []
         for frame, kind in ((self.zones, "zone"), (self.places, "place")):
             for item_id, item in frame.iterrows():
                 ref = PlaceRef(kind, str(item_id), item["name"])
-                for name in [item["name"], *item["aliases"].split("|")]:
+                for name in [str(item_id), item["name"], *item["aliases"].split("|")]:
+                    if normalise(name) in flemish_names and not _is_municipality_place(item):
+                        clashes.append(f"{item_id} ({item['file']}): {name.strip()!r}")
                     self._add(name.strip(), ref)
+        if clashes:
+            raise GeodataError("gazetteer names that are also Flemish municipalities (rename "
+                               "them, e.g. 'Lille (FR)'): " + "; ".join(clashes))
         # Municipalities: the newest vintage a name exists in; Flemish before the others.
         ordered = self.municipalities.assign(
             _flemish=self.municipalities["refnis"].map(is_flemish_refnis),

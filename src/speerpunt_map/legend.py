@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ._errors import LegendError, Problem
@@ -157,12 +157,16 @@ def read_catalogue(path: str | Path | None = None, *,
                                 "entries", code="no-maps"))
         return Catalogue(path, {}, problems)
     maps: dict[str, MapSpec] = {}
+    text = path.read_text(encoding="utf-8-sig")
+    lines = [n for n, line in enumerate(text.splitlines(), start=1)
+             if line.strip().replace(" ", "") == "[[map]]"]
     for position, entry in enumerate(entries, start=1):
-        spec = _map_spec(entry, path, position, vocabulary, problems)
+        line = lines[position - 1] if position <= len(lines) else None
+        spec = _map_spec(entry, path, position, line, vocabulary, problems)
         if spec is None:
             continue
         if spec.id in maps:
-            problems.append(Problem(where, None, f"map #{position}: id", spec.id,
+            problems.append(Problem(where, line, f"map #{position}: id", spec.id,
                                     "a map id used once", code="duplicate-map"))
             continue
         maps[spec.id] = spec
@@ -174,18 +178,18 @@ def _toml_line(message: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _map_spec(entry: object, path: Path, position: int, vocabulary: Vocabulary,
-              problems: list[Problem]) -> MapSpec | None:
-    """Check one [[map]] entry; ``None`` when it cannot be used."""
+def _map_spec(entry: object, path: Path, position: int, line: int | None,
+              vocabulary: Vocabulary, problems: list[Problem]) -> MapSpec | None:
+    """Check one [[map]] entry (starting at ``line``); ``None`` when it cannot be used."""
     where = str(path)
     if not isinstance(entry, dict):
-        problems.append(Problem(where, None, f"map #{position}", str(entry)[:60], "a table"))
+        problems.append(Problem(where, line, f"map #{position}", str(entry)[:60], "a table"))
         return None
     label = f"map #{position}" + (f" ({entry['id']})" if isinstance(entry.get("id"), str) else "")
     before = len(problems)
 
     def bad(key: str, found: object, expected: str, suggestion: str = "", code: str = "") -> None:
-        problems.append(Problem(where, None, f"{label}: {key}", str(found), expected,
+        problems.append(Problem(where, line, f"{label}: {key}", str(found), expected,
                                 suggestion, code=code or "catalogue"))
 
     for key in sorted(set(entry) - _CATALOGUE_KEYS):
@@ -283,6 +287,14 @@ def read_legend(path: str | Path, *, spec: MapSpec | None = None,
         if row is not None:
             rows.append(row)
     _check_duplicates(where, rows, problems)
+    # A row with any error is not drawn (the duplicate checks come after the row checks).
+    rejected = {p.row for p in problems if p.severity == "error" and p.file == where}
+    rows = [row for row in rows if row.row not in rejected]
+    # Problems name the columns as the table types them (e.g. Dutch headers).
+    typed = {ours: theirs for ours, theirs in zip(header, table.header, strict=True)
+             if ours != theirs}
+    problems = [replace(p, column=typed.get(p.column, p.column)) if p.file == where else p
+                for p in problems]
     notes = sum(raw[table.header[0]].lstrip().startswith("#") for raw in table.rows)
     return Legend(path, rows, spec, problems, rows_read=len(table.rows) - notes + len(
         [p for p in table.problems if p.code == "ragged-row"]))
@@ -320,7 +332,7 @@ def _check_row(where: str, number: int, cells: dict[str, str], spec: MapSpec | N
     if text:
         if not text.isdigit():
             report("number", text, "a whole number, as printed on the map", code="bad-number")
-        elif kind != "point":
+        elif kind in ("zone", "link"):
             report("number", text, "no number: only points are numbered", code="bad-number")
         else:
             point_number = int(text)
