@@ -15,6 +15,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 import matplotlib.colors
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
@@ -30,7 +31,9 @@ log = logging.getLogger(__name__)
 
 FONT = "DejaVu Sans"  # ships with matplotlib: the same page on every machine
 ENTRY_MAX_CHARS = 80  # a legend entry longer than this is cut with "…"
-LINK_WIDTH_PT, DASH = 1.4, (0, (4.0, 2.5))
+LINK_WIDTH_PT = 1.4
+DASH: Any = (0.0, (4.0, 2.5))  # organisational links
+RESOC_DASH: Any = (0.0, (3.0, 3.0))  # RESOC borders, dashed as on the interactive map
 _MEASURE_DPI = 150
 _GAP_PT = 12.0  # between legend columns
 
@@ -84,6 +87,12 @@ def wrap(text: str, width: float, size: float, *, bold: bool = False) -> list[st
     return [*lines, line] if line or not lines else lines
 
 
+def mark_of(point: Any) -> str:
+    """The number drawn on a point (its ``label``; empty for an unnumbered point)."""
+    label = getattr(point, "label", "")
+    return "" if pd.isna(label) else str(label)
+
+
 def ink(colour: str) -> str:
     """Black or white, whichever reads better on ``colour``."""
     red, green, blue = matplotlib.colors.to_rgb(colour)
@@ -96,7 +105,7 @@ class Entry:
     """One legend row: a heading, or a symbol with its text."""
 
     text: str
-    symbol: str = "heading"  # point, zone, swatch, infrastructure, organisation, line
+    symbol: str = "heading"  # point, zone, swatch, infrastructure, organisation, line, resoc
     colour: str = "#222222"
     mark: str = ""  # the number on a point
     width: float = 1.0  # a border line's width
@@ -112,7 +121,7 @@ def legend_entries(layers: MapLayers, style: Style, labels: Labels,
                Entry(labels("link_organisation"), "organisation", grey),
                Entry(labels("flanders"), "line", style.base["flanders"], width=1.2),
                Entry(labels("provinces"), "line", style.base["province"], width=0.8),
-               Entry(labels("resoc_regions"), "line", style.base["resoc"], width=0.4),
+               Entry(labels("resoc_regions"), "resoc", style.base["resoc"], width=0.5),
                Entry(labels("sector_in"))]
     entries += [Entry(shorten(a.name(language)), "swatch", style.colour(a.id))
                 for a in layers.spec.actors]
@@ -123,7 +132,7 @@ def legend_entries(layers: MapLayers, style: Style, labels: Labels,
         entries.append(Entry(labels("other_sources"), "swatch", style.base["other"]))
     if len(layers.points):
         entries.append(Entry(labels("points")))
-        entries += [Entry(shorten(p.name), "point", style.colour(p.actor_id), str(p.label))
+        entries += [Entry(shorten(p.name), "point", style.colour(p.actor_id), mark_of(p))
                     for p in layers.points.itertuples()]
     if len(layers.zones):
         entries.append(Entry(labels("zones")))
@@ -147,8 +156,8 @@ class Layout:
 
 def _badge_width(mark: str, size: float) -> float:
     """The width of a point's number badge in a legend row of font ``size``."""
-    height = 1.2 * size
-    return max(height, text_width(mark, 0.8 * size, True) + 0.6 * size) if mark else height
+    height = 1.35 * size
+    return max(height, text_width(mark, 0.85 * size, True) + 0.6 * size) if mark else height
 
 
 def flow(entries: list[Entry], width_in: float, height_pt: float, columns: int,
@@ -187,17 +196,19 @@ def layout_right(entries: list[Entry], height_pt: float) -> Layout:
     return _warn(layout)
 
 
-def layout_below(entries: list[Entry], width_in: float, max_height_pt: float) -> Layout:
-    """A band under the map: the largest font whose lowest band is at most ``max_height_pt``."""
+def layout_below(entries: list[Entry], width_in: float, heights_pt: tuple[float, ...]) -> Layout:
+    """A band under the map: the largest font whose band is at most ``heights_pt[0]`` high;
+    else at most the next height (a crowded overview gives the legend more room)."""
     layout = None
-    for size in (7.5, 7.0, 6.5, 6.0, 5.5):
-        columns = max(3, int(width_in * 72 // (28 * size)))
-        height = 3 * size
-        while height <= max_height_pt:
-            layout = flow(entries, width_in, height, columns, size)
-            if not layout.left_out:
-                return layout
-            height += size
+    for max_height in heights_pt:
+        for size in (7.5, 7.0, 6.5, 6.0, 5.5):
+            columns = max(3, int(width_in * 72 // (28 * size)))
+            height = 3 * size
+            while height <= max_height:
+                layout = flow(entries, width_in, height, columns, size)
+                if not layout.left_out:
+                    return layout
+                height += size
     assert layout is not None
     return _warn(layout)
 
@@ -237,21 +248,23 @@ def _symbol(ax: Axes, entry: Entry, x: float, y: float, width: float, size: floa
                                alpha=alpha, edgecolor="none"))
         ax.add_patch(Rectangle((x, y - height / 2), box, height, facecolor="none",
                                edgecolor=entry.colour, linewidth=0.7))
-    elif entry.symbol == "line":
-        ax.add_line(Line2D([x, x + width], [y, y], color=entry.colour, linewidth=entry.width))
-    else:
-        dash = DASH if entry.symbol == "organisation" else "-"
-        ax.add_line(Line2D([x, x + width - 2], [y, y], color=entry.colour, linestyle=dash,
+    elif entry.symbol in ("line", "resoc"):
+        ax.add_line(Line2D([x, x + width], [y, y], color=entry.colour, linewidth=entry.width,
+                           linestyle=RESOC_DASH if entry.symbol == "resoc" else "-"))
+    else:  # a link: the head two thirds along, as on the map
+        dash: Any = DASH if entry.symbol == "organisation" else "-"
+        ax.add_line(Line2D([x, x + width], [y, y], color=entry.colour, linestyle=dash,
                            linewidth=LINK_WIDTH_PT))
-        ax.add_patch(FancyArrowPatch((x + width - 6, y), (x + width, y), arrowstyle="-|>",
-                                     mutation_scale=8, color=entry.colour, linewidth=0,
+        head = x + width * 2 / 3 + 3
+        ax.add_patch(FancyArrowPatch((head - 1, y), (head, y), arrowstyle="-|>",
+                                     mutation_scale=11, color=entry.colour, linewidth=0,
                                      shrinkA=0, shrinkB=0))
 
 
 def badge(ax: Axes, x: float, y: float, mark: str, colour: str, size: float) -> None:
     """A point's number on its colour, centred on (x, y) in points: a circle, or a rounded
     box when the number is too long for one."""
-    height, width = 1.2 * size, _badge_width(mark, size)
+    height, width = 1.35 * size, _badge_width(mark, size)
     if width <= height:
         ax.add_line(Line2D([x], [y], marker="o", markersize=height, markerfacecolor=colour,
                            markeredgecolor="#FFFFFF", markeredgewidth=0.5, linestyle="none"))
@@ -260,7 +273,7 @@ def badge(ax: Axes, x: float, y: float, mark: str, colour: str, size: float) -> 
                                     boxstyle=f"round,pad=0,rounding_size={height / 2}",
                                     facecolor=colour, edgecolor="#FFFFFF", linewidth=0.5))
     if mark:
-        draw_text(ax, x, y, mark, fontsize=0.8 * size, fontweight="bold", color=ink(colour),
+        draw_text(ax, x, y, mark, fontsize=0.85 * size, fontweight="bold", color=ink(colour),
                   ha="center", va="center_baseline")
 
 

