@@ -187,6 +187,34 @@ with tempfile.TemporaryDirectory() as folder:
         print(f"  {layer}: {len(gpd.read_file(target, layer=layer))} features")
 
 # %% [markdown]
+# ## 5. The interactive map, inline
+#
+# `map_from_layers` returns a `folium.Map`: it displays here, offline (Leaflet is inlined).
+# The legend panel on the map is also its layer control: tick actors and kinds on and off.
+
+# %%
+from speerpunt_map.interactive import map_from_layers
+
+map_from_layers(logistics)
+
+# %% [markdown]
+# ## 6. Comparing regions and sectors
+#
+# The report's region × sector inventory (its Tables 5–9) as a table, and what the legends
+# draw per actor and sector.
+
+# %%
+from speerpunt_map.compare import actor_sector_counts, sector_matrix
+
+matrix = sector_matrix()
+chosen = (matrix != "").sum(axis=0).sort_values(ascending=False)
+chosen.head(8)
+
+# %%
+counts = actor_sector_counts(atlas)
+counts[counts["sector"] == "logistiek"].sort_values("points", ascending=False).head(8)
+
+# %% [markdown]
 # ## Next
 #
 # - `speerpunt-map validate my-table.xlsx` checks a legend table you wrote
