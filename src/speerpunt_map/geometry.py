@@ -7,6 +7,7 @@ Buffers, lengths and areas are computed in Belgian Lambert 72 (EPSG:31370).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -155,7 +156,10 @@ def _base(legend: Legend, row: LegendRow) -> dict[str, object]:
     record.update({c: row.cells[c] for c in COLUMNS})
     record["kind"] = row.kind
     record["number"] = row.number
-    record["actor_id"] = row.actors[0].id if row.actors else ""
+    # The actor whose colour the row takes: the first of its actors that chose the sector.
+    on_map = set(legend.spec.actors) if legend.spec else set()
+    listed = [a for a in row.actors if a in on_map] or list(row.actors)
+    record["actor_id"] = listed[0].id if listed else ""
     record["actor_ids"] = "|".join(a.id for a in row.actors)
     record["years"] = "|".join(str(y) for y in row.years)
     return record
@@ -171,30 +175,29 @@ def _frame(records: list[dict[str, object]], extra: tuple[str, ...]) -> gpd.GeoD
     return frame
 
 
-def points_from_legend(legend: Legend, resolver: GeometryResolver) -> gpd.GeoDataFrame:
-    """The points of a legend, one per point row."""
+def _placed(legend: Legend, kind: str,
+            locate: Callable[[PlaceRef], Located]) -> list[dict[str, object]]:
+    """Records of the rows of one kind that name a place, located by ``locate``."""
     records = []
     for row in legend.rows:
-        if row.kind != "point" or row.place is None:
-            continue
-        located = resolver.point(row.place)
-        records.append({**_base(legend, row), "place_id": row.place.id,
-                        "place_kind": row.place.kind, "geometry_method": located.method,
-                        "precision_m": located.precision_m, "geometry": located.geometry})
-    return _frame(records, ("place_id", "place_kind", "geometry_method", "precision_m"))
+        if row.kind == kind and row.place is not None:
+            located = locate(row.place)
+            records.append({**_base(legend, row), "place_id": row.place.id,
+                            "place_kind": row.place.kind, "geometry_method": located.method,
+                            "precision_m": located.precision_m, "geometry": located.geometry})
+    return records
+
+
+def points_from_legend(legend: Legend, resolver: GeometryResolver) -> gpd.GeoDataFrame:
+    """The points of a legend, one per point row."""
+    return _frame(_placed(legend, "point", resolver.point),
+                  ("place_id", "place_kind", "geometry_method", "precision_m"))
 
 
 def zones_from_legend(legend: Legend, resolver: GeometryResolver) -> gpd.GeoDataFrame:
     """The zones of a legend, one polygon per zone row, with its area in km²."""
-    records = []
-    for row in legend.rows:
-        if row.kind != "zone" or row.place is None:
-            continue
-        located = resolver.area(row.place)
-        records.append({**_base(legend, row), "place_id": row.place.id,
-                        "place_kind": row.place.kind, "geometry_method": located.method,
-                        "geometry": located.geometry})
-    frame = _frame(records, ("place_id", "place_kind", "geometry_method", "area_km2"))
+    frame = _frame(_placed(legend, "zone", resolver.area),
+                   ("place_id", "place_kind", "geometry_method", "area_km2"))
     frame["area_km2"] = (frame.to_crs(METRIC_CRS).area / 1e6).round(2) if len(frame) else []
     return frame
 
