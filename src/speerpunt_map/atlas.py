@@ -14,12 +14,15 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -28,8 +31,13 @@ from ._io import atomic_path, write_bytes
 from ._tables import FORMULA_START
 from .boundaries import Boundaries, load_boundaries
 from .gazetteer import Gazetteer, load_gazetteer
-from .geometry import (GeometryResolver, links_from_legend, points_from_legend, regions_from_map,
-                       zones_from_legend)
+from .geometry import (
+    GeometryResolver,
+    links_from_legend,
+    points_from_legend,
+    regions_from_map,
+    zones_from_legend,
+)
 from .legend import Catalogue, Legend, MapSpec, read_catalogue, read_legend
 from .vocab import Actor, Vocabulary, load_vocabulary
 
@@ -40,8 +48,26 @@ KINDS = ("point", "zone", "link")
 
 
 def neutralise_formula(text: str) -> str:
-    """Prefix ``'`` to a cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``)."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """Prefix ``'`` to a cell a spreadsheet would run as a formula.
+
+    A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    ``'``; so does one that starts with apostrophes followed by one of those (``'=x`` becomes
+    ``''=x``), so that a reader that drops one ``'`` before such a start gets back what was
+    typed, and ``'s-Hertogenbosch`` is left alone.
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_START) else text
+
+
+# Characters XML (and so XLSX) cannot hold, or turns into another (a carriage return becomes a
+# line feed); OOXML writes them as _xHHHH_, which Excel reads back as the character.
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+_OOXML_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+
+
+def _xlsx_text(text: str) -> str:
+    """Text for an XLSX cell: formulas neutralised, control characters as OOXML escapes."""
+    text = _OOXML_ESCAPE.sub(lambda m: "_x005F" + m.group(0), neutralise_formula(text))
+    return _XML_UNSAFE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
 
 
 @dataclass
@@ -127,8 +153,44 @@ class MapLayers:
             writer.writerow([neutralise_formula("" if pd.isna(v) else str(v)) for v in record])
         return write_bytes(path, buffer.getvalue().encode("utf-8-sig"), overwrite=overwrite)
 
+    def to_xlsx(self, path: str | Path, *, overwrite: bool = False) -> Path:
+        """Write every row to an Excel workbook (sheet ``rows``), atomically.
+
+        Text is written as text, never as a formula: cells that a spreadsheet would read as a
+        formula get a leading ``'`` as in :meth:`to_csv`, and control characters, which XLSX
+        cannot hold, are written as Excel's ``_xHHHH_`` escapes. Numbers stay numbers.
+        """
+        import openpyxl
+        from openpyxl.cell.cell import TYPE_STRING
+
+        table = self.rows()
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "rows"
+        sheet.append([_xlsx_text(str(c)) for c in table.columns])
+        for r, record in enumerate(table.itertuples(index=False), start=2):
+            for c, value in enumerate(record, start=1):
+                if _missing(value) or value == "":
+                    continue
+                cell = sheet.cell(row=r, column=c)
+                if isinstance(value, (bool, np.bool_)) or not isinstance(
+                        value, (int, float, np.integer, np.floating)):
+                    cell.value = _xlsx_text(str(value))
+                    cell.data_type = TYPE_STRING  # never a formula, whatever it starts with
+                else:
+                    cell.value = value.item() if isinstance(value, np.generic) else value
+        sheet.freeze_panes = "A2"
+        with atomic_path(path, overwrite=overwrite) as temporary:
+            book.save(temporary)
+        return Path(path)
+
 
 _CELL_LIMIT = 32_767
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or \
+        value is pd.NA or value is pd.NaT
 
 
 def _cell_wkt(geometry: shapely.Geometry) -> str:

@@ -3,32 +3,36 @@
 ``speerpunt-map build`` writes ``<output>/<scope>/<sector>.html`` (and figures when asked) for
 every selected map, ``<output>/vlaanderen/<group>.html`` for every overview, and
 ``<output>/index.html``. Every file is written atomically; a rebuild of unchanged input writes
-the same bytes; a map that fails does not stop the others. The build keeps a manifest of the
-files it wrote and never replaces a file it did not write.
+the same bytes; a map that fails does not stop the others, a full or read-only disk stops the
+build. The build keeps a manifest of the files it wrote (``.speerpunt-map-manifest.json``, see
+:class:`speerpunt_map._io.OutputFolder`) and never replaces a file it did not write.
 """
 
 from __future__ import annotations
 
 import csv
-import json
+import errno
 import logging
 import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from ._errors import OutputError
-from ._io import write_text
+from ._io import MANIFEST, OutputFolder
 from ._paths import legends_dir
 from .atlas import Atlas, MapLayers
 from .style import Labels, load_labels
 
-__all__ = ["BuildResult", "MapResult", "build_atlas", "FORMATS"]
+__all__ = ["BuildResult", "FORMATS", "MANIFEST", "MapResult", "build_atlas"]
 
 log = logging.getLogger(__name__)
 FORMATS = ("html", "png", "pdf", "svg")
-MANIFEST = ".speerpunt-map-manifest.json"
+# Write failures that no other map escapes: the build stops at the first.
+_DISK_FAILURES = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EROFS,
+                  errno.EACCES, errno.EPERM, errno.EIO}
 
 
 @dataclass
@@ -42,6 +46,28 @@ class MapResult:
     figure: int | None = None
     title: str = ""
     source: str = ""
+
+    @property
+    def rows_read(self) -> int:
+        """Legend rows read for this map."""
+        return self.counts.get("read", 0)
+
+    @property
+    def rows_drawn(self) -> int:
+        """Rows drawn as a point, zone or link."""
+        return self.counts.get("drawn", 0)
+
+    @property
+    def rows_rejected(self) -> int:
+        """Rows left out for an error (``speerpunt-map validate`` lists them)."""
+        return self.counts.get("rejected", 0)
+
+    def summary(self) -> str:
+        """``rows read N, drawn N, rejected N``, or why the map failed."""
+        if self.error:
+            return f"FAILED: {self.error}"
+        return (f"rows read {self.rows_read}, drawn {self.rows_drawn}, "
+                f"rejected {self.rows_rejected}")
 
 
 @dataclass
@@ -64,42 +90,25 @@ class BuildResult:
         files = [f for m in self.maps for f in m.files] + ([self.index] if self.index else [])
         return sum(f.stat().st_size for f in files if f.exists())
 
-    def summary(self) -> str:
-        """One line: maps written, sizes, rows, time."""
+    @property
+    def rows(self) -> dict[str, int]:
+        """Rows ``read``, ``drawn`` and ``rejected`` over the maps written."""
         written = [m for m in self.maps if not m.error]
-        rows = {k: sum(m.counts.get(k, 0) for m in written) for k in ("read", "drawn", "rejected")}
+        return {k: sum(m.counts.get(k, 0) for m in written) for k in ("read", "drawn", "rejected")}
+
+    def summary(self) -> str:
+        """A line per map with its rows read, drawn and rejected; then a line with the maps
+        written, their size, the rows of all maps and the time."""
+        written = [m for m in self.maps if not m.error]
+        rows = self.rows
         text = (f"wrote {len(written)} of {len(self.maps)} maps to {self.output} "
                 f"({self.bytes_written / 1e6:.1f} MB; rows read {rows['read']}, drawn "
                 f"{rows['drawn']}, rejected {rows['rejected']}) in {self.seconds:.1f} s")
         if self.failed:
             text += "; FAILED: " + ", ".join(m.map_id for m in self.failed)
-        return text
-
-
-class _Manifest:
-    """The files a build wrote in an output folder, so it never replaces someone else's."""
-
-    def __init__(self, output: Path) -> None:
-        self.path = output / MANIFEST
-        self.files: set[str] = set()
-        if self.path.is_file():
-            try:
-                self.files = set(json.loads(self.path.read_text(encoding="utf-8"))["files"])
-            except (ValueError, KeyError, TypeError):
-                raise OutputError(f"{self.path} is damaged; remove it to rebuild into "
-                                  f"{output}") from None
-
-    def check(self, target: Path, *, overwrite: bool) -> None:
-        relative = target.relative_to(self.path.parent).as_posix()
-        if target.exists() and relative not in self.files and not overwrite:
-            raise OutputError(f"{target} exists and was not written by speerpunt-map; not "
-                              "replacing it (use --overwrite, or another --output folder)")
-
-    def add(self, target: Path) -> None:
-        self.files.add(target.relative_to(self.path.parent).as_posix())
-
-    def save(self) -> None:
-        write_text(self.path, json.dumps({"files": sorted(self.files)}, indent=1) + "\n")
+        width = max([len(m.map_id) for m in self.maps] or [0])
+        lines = [f"{m.map_id:<{width}}  {m.summary()}" for m in self.maps]
+        return "\n".join([*lines, text])
 
 
 def _overview_figures() -> dict[str, int]:
@@ -133,7 +142,8 @@ def select_maps(atlas: Atlas, *, ids: Iterable[str] = (), scopes: Iterable[str] 
     for name in sectors:
         sector = atlas.vocabulary.sector(name)
         if sector is None:
-            raise KeyError(f"no sector {name!r}; known: {', '.join(sorted(atlas.vocabulary.sectors))}")
+            known = ", ".join(sorted(atlas.vocabulary.sectors))
+            raise KeyError(f"no sector {name!r}; known: {known}")
         wanted |= {sector.id, sector.overview}
     if wanted:
         chosen = [i for i in chosen if i.split("/")[1] in wanted
@@ -142,20 +152,20 @@ def select_maps(atlas: Atlas, *, ids: Iterable[str] = (), scopes: Iterable[str] 
 
 
 def _write_map(layers: MapLayers, base: Path, formats: tuple[str, ...], language: str,
-               online: bool, manifest: _Manifest, overwrite: bool) -> list[Path]:
+               online: bool, folder: OutputFolder) -> list[Path]:
     files = []
     for kind in formats:
-        target = base.with_suffix(f".{kind}")
-        manifest.check(target, overwrite=overwrite)
+        target = base.parent / f"{base.name}.{kind}"  # a map id may hold a dot
+        # Refuse before drawing, not after: drawing is the slow part.
+        folder.check(target)
         if kind == "html":
-            from .interactive import save_html
+            from .interactive import html_from_layers
 
-            save_html(layers, target, language=language, online=online)
+            folder.write_text(target, html_from_layers(layers, language=language, online=online))
         else:
-            from .static import save_figure
+            from .static import figure_bytes
 
-            save_figure(layers, target, language=language)
-        manifest.add(target)
+            folder.write_bytes(target, figure_bytes(layers, kind, language=language))
         files.append(target)
     return files
 
@@ -194,12 +204,11 @@ def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[st
     if unknown:
         raise ValueError(f"format(s) {unknown}: expected any of {list(FORMATS)}")
     output = Path(output)
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise OutputError(f"cannot create {output}: {error.strerror or error}") from None
-    manifest = _Manifest(output)
+    folder = OutputFolder(output, overwrite=overwrite)
     chosen = select_maps(atlas, ids=ids, scopes=scopes, sectors=sectors)
+    # A page of someone else's where the index goes stops the build before it starts.
+    for name in ("index.html", "matrix.csv", "matrix.html"):
+        folder.check(output / name)
     figures = _overview_figures()
     t = load_labels(language)
     results = []
@@ -217,8 +226,12 @@ def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[st
             result.counts = layers.counts
             result.title = _title(layers, t)
             result.source = layers.spec.source
-            result.files = _write_map(layers, output / map_id, formats, language, online,
-                                      manifest, overwrite)
+            result.files = _write_map(layers, output / map_id, formats, language, online, folder)
+        except OutputError as error:
+            if debug or error.errno in _DISK_FAILURES:
+                raise  # a full or read-only disk: the other maps cannot be written either
+            result.error = str(error)
+            log.error("map %s failed: %s", map_id, result.error)
         except Exception as error:  # one failing map must not stop the others
             if debug:
                 raise
@@ -229,17 +242,11 @@ def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[st
     if progress:
         progress(len(chosen), len(chosen), "")
     # The region × sector inventory belongs to a complete atlas.
-    from .compare import write_matrix
+    from .compare import _write_matrix
 
-    for name in ("matrix.csv", "matrix.html"):
-        manifest.check(output / name, overwrite=overwrite)
-    for path in write_matrix(output, language=language):
-        manifest.add(path)
-    index = output / "index.html"
-    manifest.check(index, overwrite=overwrite)
-    write_text(index, _index_html(results, output, t))
-    manifest.add(index)
-    manifest.save()
+    _write_matrix(folder, language=language)
+    index = folder.write_text(output / "index.html", _index_html(results, output, t))
+    folder.finish()
     return BuildResult(output, results, index, time.perf_counter() - started)
 
 
@@ -255,13 +262,16 @@ def _index_html(results: list[MapResult], output: Path, t: Labels) -> str:
     sections: dict[str, list[dict[str, object]]] = {}
     for result in results:
         scope = result.map_id.split("/")[0]
-        files = [f.relative_to(output).as_posix() for f in result.files]
+        # As URLs: a map id with "#", "?", "%" or ":" stays a relative link to its file.
+        files = [quote(f.relative_to(output).as_posix()) for f in result.files]
         html = next((f for f in files if f.endswith(".html")), files[0] if files else "")
         entry = {"figure": result.figure or "", "title": result.title or result.map_id,
                  "href": html, "source": result.error or result.source,
                  "points": result.counts.get("points", ""),
                  "zones": result.counts.get("zones", ""), "links": result.counts.get("links", ""),
-                 "extras": [{"href": f, "label": f.rsplit(".", 1)[1].upper()} for f in files
+                 "read": result.counts.get("read", ""), "drawn": result.counts.get("drawn", ""),
+                 "rejected": result.counts.get("rejected", ""), "failed": bool(result.error),
+                 "extras": [{"href": f, "label": f.rsplit(".", 1)[-1].upper()} for f in files
                             if f != html]}
         key = "overview_maps" if scope == "vlaanderen" else "province_maps"
         sections.setdefault(key, []).append(entry)

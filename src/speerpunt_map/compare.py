@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._errors import GeodataError
-from ._io import write_bytes, write_text
+from ._io import OutputFolder
 from ._paths import legends_dir
 from .atlas import Atlas, neutralise_formula
 from .style import load_labels
@@ -53,7 +53,7 @@ def load_inventory(path: str | Path | None = None) -> pd.DataFrame:
     duplicated = frame[frame.duplicated(["region", "sector"], keep=False)]
     if not duplicated.empty:
         raise GeodataError(f"{path}: (region, sector) listed twice: "
-                           f"{sorted(set(zip(duplicated.region, duplicated.sector)))}")
+                           f"{sorted(set(zip(duplicated.region, duplicated.sector, strict=True)))}")
     return frame
 
 
@@ -79,12 +79,22 @@ def sector_matrix(inventory: pd.DataFrame | None = None, *,
 
 
 def write_matrix(output: str | Path, *, language: str = "nl",
-                 inventory: pd.DataFrame | None = None) -> list[Path]:
+                 inventory: pd.DataFrame | None = None, overwrite: bool = False) -> list[Path]:
     """Write ``matrix.csv`` (for spreadsheets) and ``matrix.html`` (a heat map) into ``output``.
 
+    Both are written atomically and recorded in the folder's manifest, like a build's files: a
+    ``matrix.csv`` that speerpunt-map did not write is replaced only with ``overwrite``.
     Returns the two paths.
     """
-    output = Path(output)
+    return _write_matrix(OutputFolder(output, overwrite=overwrite), language=language,
+                         inventory=inventory)
+
+
+def _write_matrix(folder: OutputFolder, *, language: str = "nl",
+                  inventory: pd.DataFrame | None = None) -> list[Path]:
+    output = folder.path
+    for name in ("matrix.csv", "matrix.html"):
+        folder.check(output / name)
     inventory = load_inventory() if inventory is None else inventory
     matrix = sector_matrix(inventory, language=language)
     buffer = io.StringIO()
@@ -92,8 +102,8 @@ def write_matrix(output: str | Path, *, language: str = "nl",
     writer.writerow([matrix.index.name, *matrix.columns])
     for name, row in matrix.iterrows():
         writer.writerow([neutralise_formula(str(v)) for v in (name, *row)])
-    csv_path = write_bytes(output / "matrix.csv", buffer.getvalue().encode("utf-8-sig"))
-    html_path = write_text(output / "matrix.html", _matrix_html(inventory, matrix, language))
+    csv_path = folder.write_bytes(output / "matrix.csv", buffer.getvalue().encode("utf-8-sig"))
+    html_path = folder.write_text(output / "matrix.html", _matrix_html(inventory, matrix, language))
     return [csv_path, html_path]
 
 

@@ -9,7 +9,8 @@ tiles needed), each actor's region, zones, numbered points and directed links, o
 
 Every string from a table reaches HTML through the autoescaping template
 ``templates/map.html.j2`` and JavaScript only as JSON (``|tojson``): a remark such as
-``<img src=x onerror=alert(1)>`` shows as typed and runs nothing.
+``<img src=x onerror=alert(1)>`` shows as typed and runs nothing. Rendered text is never
+compiled as a template again (see :class:`_Literal`): ``{{ 7*7 }}`` stays ``{{ 7*7 }}``.
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ import contextlib
 import hashlib
 import math
 import re
+import sys
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import folium
-import geopandas as gpd
 import jinja2
 import numpy as np
 import pandas as pd
@@ -37,8 +38,16 @@ from markupsafe import Markup, escape
 
 from ._io import write_text
 from .atlas import MapLayers
-from .style import (LINK_WEIGHT_PX, ORGANISATION_DASH, REGION_FILL_OPACITY, ZONE_FILL_OPACITY,
-                    Labels, Style, load_labels, style_for)
+from .style import (
+    LINK_WEIGHT_PX,
+    ORGANISATION_DASH,
+    REGION_FILL_OPACITY,
+    ZONE_FILL_OPACITY,
+    Labels,
+    Style,
+    load_labels,
+    style_for,
+)
 from .vocab import load_vocabulary
 
 __all__ = ["fragment_from_layers", "html_from_layers", "map_from_layers", "save_html"]
@@ -107,6 +116,39 @@ def _deterministic_ids(seed: str) -> Iterator[None]:
         Element._generate_id = original  # type: ignore[method-assign]
 
 
+class _Literal(Element):
+    """Rendered text, kept as it is.
+
+    branca wraps the rendered output of every element in ``Element(text)``, which compiles that
+    text as a Jinja template a second time: a name such as ``{{ 7*7 }}`` would show as ``49``
+    (and could run code), ``{% raw %}`` would break the page. While a map renders,
+    :func:`_literal_rendering` makes branca wrap outputs in this class instead.
+    """
+
+    def __init__(self, template: str | None = None, template_name: str | None = None) -> None:
+        super().__init__()
+        self._name = "Literal"
+        self.text = template or ""
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+@contextlib.contextmanager
+def _literal_rendering() -> Iterator[None]:
+    """Let branca keep rendered text as text (see :class:`_Literal`) within the block."""
+    module = sys.modules[Element.__module__]
+    original = module.Element
+    if original is _Literal:  # already inside a map's rendering
+        yield
+        return
+    module.Element = _Literal
+    try:
+        yield
+    finally:
+        module.Element = original
+
+
 # -- folium elements of our own ----------------------------------------------------------------
 class _Map(folium.Map):
     """A folium map whose page part is ours: no page-wide styles, no CDN links by default."""
@@ -126,6 +168,11 @@ class _Map(folium.Map):
         # folium's own script macro creates the Leaflet map; the page around it is ours.
         self.map_script = folium.Map._template.module.script
 
+    def render(self, **kwargs: Any) -> None:
+        # The map and every layer in it: rendered text stays text (also in a notebook).
+        with _literal_rendering():
+            super().render(**kwargs)
+
 
 class _GeoStore(MacroElement):
     """Geometries shared by several layers, written once per file."""
@@ -142,9 +189,16 @@ class _GeoStore(MacroElement):
 
     def put(self, key: str, geometry: shapely.Geometry, tolerance: float) -> str:
         if key not in self.data:
-            simple = shapely.simplify(geometry, tolerance, preserve_topology=True)
-            self.data[key] = _encode(shapely.geometry.mapping(simple))
+            self.data[key] = _encoded_area(geometry, tolerance)
         return key
+
+
+@lru_cache(maxsize=512)
+def _encoded_area(geometry: shapely.Geometry, tolerance: float) -> dict[str, Any]:
+    """An area simplified and encoded; the same boundaries serve every map of a build, and
+    simplifying them is most of the time a map takes."""
+    simple = shapely.simplify(geometry, tolerance, preserve_topology=True)
+    return _encode(shapely.geometry.mapping(simple))
 
 
 def _encode_ring(ring: Any) -> str:
@@ -179,7 +233,8 @@ class _StoredGeoJson(MacroElement):
 
     _template = Template(
         "{% macro script(this, kwargs) %}var {{ this.get_name() }} = L.geoJSON("
-        "[{% for key in this.keys %}spmDecode({{ this.store.get_name() }}[{{ key|tojson }}]),{% endfor %}],"
+        "[{% for key in this.keys %}"
+        "spmDecode({{ this.store.get_name() }}[{{ key|tojson }}]),{% endfor %}],"
         " {style: {{ this.style|tojson }}, interactive: {{ this.interactive|tojson }}})"
         ".addTo({{ this._parent.get_name() }});{% endmacro %}")
 
@@ -321,7 +376,9 @@ def _compose(layers: MapLayers, t: Labels, online: bool) -> folium.Map:
     overview = spec.scope == "vlaanderen"
     style: Style = style_for(spec.actors, overview=overview)
     on_map = {a.id for a in spec.actors}
+    # The map's own actors first: a catalogue may bring actors of its own vocabulary.
     names = {a.id: a.name(t.language) for a in load_vocabulary().actors.values()}
+    names.update({a.id: a.name(t.language) for a in spec.actors})
     areas = layers.boundaries.areas
     scope_region = load_vocabulary().scopes[spec.scope].region
     extent = areas.loc[areas["id"] == scope_region].total_bounds

@@ -18,6 +18,7 @@ twice is byte-identical.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -26,16 +27,19 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ._errors import OutputError
-from ._io import atomic_path
+from ._io import write_bytes
 from ._static_legend import (
     FONT,
     Entry,
     Layout,
     draw_legend,
     draw_text,
+    fit_line,
     layout_below,
     layout_right,
     legend_entries,
+    plain_title,
+    quiet_glyphs,
     shorten,
     wrap,
 )
@@ -44,7 +48,7 @@ from .atlas import MapLayers
 from .style import Labels, load_labels, style_for
 from .vocab import load_vocabulary
 
-__all__ = ["PAGE_SIZE_IN", "PNG_DPI", "figure_from_layers", "save_figure"]
+__all__ = ["PAGE_SIZE_IN", "PNG_DPI", "figure_bytes", "figure_from_layers", "save_figure"]
 
 PAGE_SIZE_IN = (11.69, 8.27)  # A4 landscape
 PNG_DPI = 150  # A4 → 1753 × 1240 px
@@ -95,6 +99,15 @@ def _subtitle(layers: MapLayers, labels: Labels) -> str:
         parts.append(focus if focus.casefold().startswith(heading.casefold())
                      else f"{heading}: {focus}")
     return "   ·   ".join(parts)
+
+
+def _subtitle_lines(subtitle: str, width: float) -> list[str]:
+    """At most two lines; a longer subtitle (a long focus note) ends in "…"."""
+    # Two lines hold a few hundred characters: wrap no more than that.
+    lines = wrap(shorten(subtitle, 600), width, 9) if subtitle.strip() else []
+    if len(lines) > 2:
+        lines = [lines[0], fit_line(lines[1] + " " + lines[2] + "…", width, 9)]
+    return lines
 
 
 def _footer(layers: MapLayers, labels: Labels) -> list[str]:
@@ -155,16 +168,15 @@ def figure_from_layers(layers: MapLayers, *, language: str = "nl") -> Figure:
     def at(x: float, y: float) -> tuple[float, float]:  # inches → figure fraction
         return x / page_w, y / page_h
 
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(_RC), quiet_glyphs():
         figure = Figure(figsize=PAGE_SIZE_IN, dpi=PNG_DPI)
         FigureCanvasAgg(figure)
         # Header from the top down: the title, then at most two lines of subtitle.
         top = page_h - _MARGIN
-        draw_text(figure, *at(_MARGIN, top), shorten(_title(layers, labels, language), 110),
-                  fontsize=16, fontweight="bold", va="top")
+        title = fit_line(shorten(_title(layers, labels, language), 110), text_w, 16, bold=True)
+        draw_text(figure, *at(_MARGIN, top), title, fontsize=16, fontweight="bold", va="top")
         top -= 0.38
-        subtitle = _subtitle(layers, labels)
-        for line in wrap(subtitle, text_w, 9)[:2] if subtitle else []:
+        for line in _subtitle_lines(_subtitle(layers, labels), text_w):
             draw_text(figure, *at(_MARGIN, top), line, fontsize=9, va="top", color="#333333")
             top -= 0.18
         top -= 0.1
@@ -182,6 +194,23 @@ def figure_from_layers(layers: MapLayers, *, language: str = "nl") -> Figure:
         draw_map(ax, projected, style, (map_box[2], map_box[3]), north=labels("north"))
         draw_legend(figure.add_axes((*at(*legend_box[:2]), *at(*legend_box[2:]))), layout)
     return figure
+
+
+def figure_bytes(layers: MapLayers, kind: str, *, language: str = "nl") -> bytes:
+    """The printable figure of a map as the bytes of a ``png``, ``pdf`` or ``svg`` file.
+
+    The same map gives the same bytes (no timestamps, SVG ids from a fixed salt).
+    """
+    if kind not in _METADATA:
+        raise OutputError(f"cannot write a figure as {kind!r}; use png, pdf or svg")
+    figure = figure_from_layers(layers, language=language)
+    metadata = dict(_METADATA[kind])
+    if kind != "png":
+        metadata["Title"] = plain_title(_title(layers, load_labels(language), language))
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(_RC), quiet_glyphs():
+        figure.savefig(buffer, format=kind, dpi=PNG_DPI, metadata=metadata)
+    return buffer.getvalue()
 
 
 def save_figure(layers: MapLayers, path: str | Path, *, language: str = "nl",
@@ -217,10 +246,6 @@ def save_figure(layers: MapLayers, path: str | Path, *, language: str = "nl",
     if kind not in _METADATA:
         raise OutputError(f"{path}: cannot tell the figure format from the suffix "
                           f"{path.suffix!r}; use .png, .pdf or .svg")
-    figure = figure_from_layers(layers, language=language)
-    metadata = dict(_METADATA[kind])
-    if kind != "png":
-        metadata["Title"] = _title(layers, load_labels(language), language)
-    with matplotlib.rc_context(_RC), atomic_path(path, overwrite=overwrite) as temporary:
-        figure.savefig(temporary, format=kind, dpi=PNG_DPI, metadata=metadata)
-    return path
+    if not overwrite and path.exists():
+        raise OutputError(f"{path} exists; not overwriting it (use --overwrite to replace it)")
+    return write_bytes(path, figure_bytes(layers, kind, language=language), overwrite=overwrite)
