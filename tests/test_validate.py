@@ -282,7 +282,7 @@ GOOD_TABLE = [
      "accept"],
     ["point", "1", "VITO", "vito-mol", "", "", "RESOC Kempen", "2009", ""],
     ["point", "2", "Haven", "haven-antwerpen", "", "", "RESOC Mechelen", "2008", ""],
-    ["point", "3", "Haven", "haven-antwerpen", "", "", "RESOC Mechelen", "2009",
+    ["point", "3", "Havenplatform", "haven-antwerpen", "", "", "RESOC Mechelen", "2009",
      "actor-not-listed"],
     ["link", "", "Naar Leuven", "", "Leuven", "organisation", "RESOC Kempen", "2009", ""],
 ]

@@ -44,6 +44,9 @@ class Problem:
         (``accept`` codes) and never fail validation.
     code
         A short machine-readable code, e.g. ``unknown-place``.
+    cell
+        The spreadsheet address of the cell (``"C7"``) or range (``"B3:C3"``), for problems
+        of an Excel workbook; empty otherwise.
     """
 
     file: str
@@ -54,6 +57,7 @@ class Problem:
     suggestion: str = ""
     severity: str = "error"
     code: str = ""
+    cell: str = ""
 
     def location(self) -> str:
         """``file, row N, column C`` as far as known."""
@@ -62,6 +66,8 @@ class Problem:
             parts.append(f"row {self.row}")
         if self.column:
             parts.append(f"column {self.column!r}")
+        if self.cell:
+            parts.append(f"cell {self.cell}")
         return ", ".join(parts)
 
     def __str__(self) -> str:

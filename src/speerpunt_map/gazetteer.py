@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import csv
 import difflib
+import logging
+import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
+from ._coordinates import coordinate_problem
 from ._errors import GeodataError
 from ._paths import geodata_dir
-from ._text import normalise
+from ._text import normalise, split_multi
 from .vocab import Vocabulary, load_vocabulary
 
-__all__ = ["Gazetteer", "PlaceRef", "is_flemish_refnis", "load_gazetteer"]
+__all__ = ["Gazetteer", "PlaceRef", "coordinate_problem", "is_flemish_refnis", "load_gazetteer"]
+
+log = logging.getLogger(__name__)
 
 # Flanders' own regions, named in legends as zones or link ends.
 _FLANDERS_NAMES = ("Vlaanderen", "Vlaams Gewest", "Flanders", "Flemish Region")
@@ -83,6 +88,7 @@ def _read(path: Path) -> pd.DataFrame:
     except (pd.errors.ParserError, UnicodeDecodeError) as error:
         raise GeodataError(f"{path}: cannot be read as CSV: {error}") from None
     frame["file"] = path.name
+    frame["line"] = range(2, len(frame) + 2)
     return frame
 
 
@@ -173,6 +179,8 @@ class Gazetteer:
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
         """The known names closest to ``name`` (for "did you mean …?")."""
+        if len(name) > 100:  # no name is that long; difflib is quadratic in it
+            return []
         candidates = sorted(set(self._names))
         by_key: dict[str, str] = {}
         for candidate in candidates:
@@ -238,12 +246,22 @@ def _load(folder: Path, vocabulary: Vocabulary) -> Gazetteer:
         if not dupes.empty:
             where = ", ".join(f"{r.id} ({r.file})" for r in dupes.itertuples())
             raise GeodataError(f"{folder / what}: ids used twice: {where}")
-    _check_coordinates(places, folder / "gazetteer")
     municipalities = _read(folder / "municipalities.csv")
     _require(municipalities, folder / "municipalities.csv",
              ("vintage", "refnis", "name_nl", "name_fr", "lon", "lat", "method", "source"))
+    # Every coordinate and zone definition is checked, and all mistakes reported at once.
+    mistakes = _check_coordinates(places, folder / "gazetteer", "place")
+    mistakes += _check_coordinates(municipalities.assign(country="BE"), folder,
+                                   "municipality", id_column="refnis")
+    mistakes += _check_zone_shapes(zones, folder / "zones")
+    if mistakes:
+        raise GeodataError(_mistakes_message(mistakes))
     crosswalk = _read(folder / "crosswalk.csv")
-    return Gazetteer(places, zones, municipalities, crosswalk, vocabulary)
+    gazetteer = Gazetteer(places, zones, municipalities, crosswalk, vocabulary)
+    mistakes = _check_zone_members(gazetteer, folder / "zones")
+    if mistakes:
+        raise GeodataError(_mistakes_message(mistakes))
+    return gazetteer
 
 
 def _concat(paths: list[Path], columns: tuple[str, ...]) -> pd.DataFrame:
@@ -257,18 +275,117 @@ def _concat(paths: list[Path], columns: tuple[str, ...]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _check_coordinates(places: pd.DataFrame, folder: Path) -> None:
-    """Every gazetteer coordinate is a number in Europe's range (lon first)."""
-    for row in places.itertuples():
+def _mistakes_message(mistakes: list[str]) -> str:
+    shown = "\n  ".join(mistakes[:30])
+    more = f"\n  … and {len(mistakes) - 30} more" if len(mistakes) > 30 else ""
+    return f"{len(mistakes)} problem(s) in the geodata:\n  {shown}{more}"
+
+
+def _number(text: str) -> float:
+    """A decimal number as written in a project CSV (a decimal point, not a comma)."""
+    text = str(text).strip()
+    if "," in text and "." not in text:
+        raise ValueError("a decimal comma")
+    return float(text)
+
+
+def _check_coordinates(frame: pd.DataFrame, folder: Path, what: str, *,
+                       id_column: str = "id") -> list[str]:
+    """Every lon/lat is a number inside its country (lon first); the likely mistake named."""
+    mistakes = []
+    for row in frame.itertuples():
+        label = f"{folder / row.file}, line {row.line}: {what} {getattr(row, id_column)!r}"
         try:
-            lon, lat = float(row.lon), float(row.lat)
-        except ValueError:
-            raise GeodataError(f"{folder / row.file}: place {row.id!r}: lon/lat "
-                               f"{row.lon!r}, {row.lat!r} are not numbers") from None
-        if not (-10 <= lon <= 30 and 35 <= lat <= 60):
-            hint = " (latitude and longitude swapped?)" if 35 <= lon <= 60 else ""
-            raise GeodataError(f"{folder / row.file}: place {row.id!r}: lon/lat {lon}, {lat} "
-                               f"lie outside western Europe{hint}")
+            lon, lat = _number(row.lon), _number(row.lat)
+        except ValueError as error:
+            hint = f" ({error}: write 4.40, not 4,40)" if "comma" in str(error) else ""
+            mistakes.append(f"{label}: lon/lat {row.lon!r}, {row.lat!r} are not "
+                            f"numbers{hint}")
+            continue
+        problem = coordinate_problem(lon, lat, getattr(row, "country", None) or None)
+        if problem:
+            mistakes.append(f"{label}: lon/lat {lon:g}, {lat:g}: {problem}")
+    return mistakes
+
+
+_ZONE_DEFINITIONS = ("municipalities", "corridor", "buffer", "polygon")
+# A buffer or corridor wider than this is a unit mistake (km, or degrees), not a zone.
+_MAX_BUFFER_M = 100_000.0
+
+
+def _check_zone_shapes(zones: pd.DataFrame, folder: Path) -> list[str]:
+    """Zone definitions that can be checked without the index: WKT polygons, buffer widths."""
+    import shapely
+    from shapely import wkt
+
+    mistakes = []
+    for zone in zones.itertuples():
+        label = f"{folder / zone.file}, line {zone.line}: zone {zone.id!r}"
+        if zone.definition not in _ZONE_DEFINITIONS:
+            mistakes.append(f"{label}: definition {zone.definition!r}; expected one of "
+                            f"{list(_ZONE_DEFINITIONS)}")
+            continue
+        if zone.definition == "polygon":
+            try:
+                shape = wkt.loads(zone.wkt)
+            except (shapely.errors.GEOSException, ValueError, TypeError) as error:
+                mistakes.append(f"{label}: bad WKT ({error})")
+                continue
+            if shape.is_empty or shape.geom_type not in ("Polygon", "MultiPolygon"):
+                mistakes.append(f"{label}: WKT {shape.geom_type} {'(empty)' * shape.is_empty}; "
+                                "expected a POLYGON or MULTIPOLYGON in lon/lat")
+                continue
+            minx, miny, maxx, maxy = shape.bounds
+            for x, y in ((minx, miny), (maxx, maxy)):
+                problem = coordinate_problem(x, y)
+                if problem:
+                    mistakes.append(f"{label}: polygon corner {x:g}, {y:g}: {problem}")
+                    break
+            else:
+                _report_zone_repair(label, shape)
+        elif zone.definition in ("corridor", "buffer"):
+            try:
+                width = _number(zone.buffer_m)
+            except ValueError:
+                mistakes.append(f"{label}: buffer_m {zone.buffer_m!r} is not a number of "
+                                "metres")
+                continue
+            if not 0 < width <= _MAX_BUFFER_M:
+                mistakes.append(f"{label}: buffer_m {width:g}: expected metres, more than 0 and "
+                                f"at most {_MAX_BUFFER_M:,.0f} (km or degrees given?)")
+    return mistakes
+
+
+def _report_zone_repair(label: str, shape: object) -> None:
+    """An invalid zone polygon is drawn repaired (``make_valid``); say so when that matters."""
+    import shapely
+
+    if shape.is_valid:
+        return
+    repaired = shapely.make_valid(shape)
+    change = abs(repaired.area - shape.area) / shape.area if shape.area else math.inf
+    level = logging.WARNING if change > 0.001 else logging.INFO
+    log.log(level, "%s: invalid polygon, drawn repaired with make_valid (area change %.2f%%)",
+            label, 100 * change)
+
+
+def _check_zone_members(gazetteer: Gazetteer, folder: Path) -> list[str]:
+    """The members of municipality, corridor and buffer zones resolve to places."""
+    mistakes = []
+    for zone in gazetteer.zones.itertuples(index=False):
+        if zone.definition == "polygon":
+            continue
+        label = f"{folder / zone.file}, line {zone.line}: zone {zone.id!r}"
+        members = split_multi(zone.members)
+        if not members:
+            mistakes.append(f"{label}: no members; expected municipalities or places, "
+                            "|-separated")
+        for member in members:
+            if gazetteer.resolve(member) is None:
+                close = gazetteer.suggest(member)
+                hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
+                mistakes.append(f"{label}: unknown member {member!r}{hint}")
+    return mistakes
 
 
 def read_csv_rows(path: Path) -> list[dict[str, str]]:

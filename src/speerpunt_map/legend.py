@@ -8,15 +8,16 @@ whole folders and files; :func:`load_legend` raises :class:`~speerpunt_map.Legen
 
 from __future__ import annotations
 
+import logging
 import re
 import tomllib
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ._errors import LegendError, Problem
 from ._paths import legends_dir
-from ._tables import read_table
+from ._tables import Table, read_table
 from ._text import normalise, split_multi
 from .gazetteer import Gazetteer, PlaceRef, load_gazetteer
 from .vocab import Actor, Sector, Vocabulary, load_vocabulary
@@ -57,7 +58,11 @@ ACCEPT_CODES = {"no-source", "uncertain-source", "unnumbered-point", "duplicate-
 _CATALOGUE_KEYS = {"id", "scope", "sector", "sector_as_printed", "figure", "annex", "actors",
                    "focus", "table", "source", "title"}
 _REQUIRED_KEYS = ("id", "scope", "sector", "actors", "table")
-_YEAR = re.compile(r"^(19[5-9]\d|20\d\d)$")
+_YEAR = re.compile(r"(19[5-9][0-9]|20[0-9][0-9])")
+# A row whose first cell starts with this is a notes row (the template's second row is one).
+NOTES_PREFIX = "#"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -101,18 +106,59 @@ class LegendRow:
 
 @dataclass
 class Legend:
-    """A read legend table: its rows, its map (when read through the catalogue), its problems."""
+    """A read legend table: its rows, its map (when read through the catalogue), its problems.
+
+    Every row of the file is accounted for: ``rows_read`` counts the data rows (every
+    non-empty row after the header that is not a notes row, ragged rows included), and each of
+    them is either in ``rows`` (to be drawn) or in ``rejected`` (it has an error in
+    ``problems``). Notes rows (``notes``) and blank rows (``blank_rows``) are listed apart.
+
+    Attributes
+    ----------
+    read_as
+        How the file was read: ``"Windows-1252, separator ';'"`` or ``"Excel workbook, sheet
+        'legend'"`` (empty when the file could not be read).
+    """
 
     path: Path
     rows: list[LegendRow]
     spec: MapSpec | None = None
     problems: list[Problem] = field(default_factory=list)
     rows_read: int = 0
+    read_as: str = ""
+    encoding: str | None = None
+    separator: str | None = None
+    notes: list[int] = field(default_factory=list)
+    blank_rows: list[int] = field(default_factory=list)
+    data_rows: list[int] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
         """The problems that are errors."""
         return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def rejected(self) -> list[int]:
+        """The data rows left out because they have an error."""
+        kept = {row.row for row in self.rows}
+        return sorted(set(self.data_rows) - kept)
+
+    def summary(self) -> str:
+        """One line for the user: how the file was read and what became of every row."""
+        if not self.read_as:
+            return f"{self.path}: not read"
+        text = (f"{self.path}: read as {self.read_as}; {self.rows_read} row(s): "
+                f"{len(self.rows)} valid, {len(self.rejected)} with errors")
+        if self.notes:
+            text += f"; notes row(s) ignored: {_row_list(self.notes)}"
+        if self.blank_rows:
+            text += f"; blank row(s) ignored: {_row_list(self.blank_rows)}"
+        return text
+
+
+def _row_list(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:10])
+    return shown + (f" … ({len(rows)} in all)" if len(rows) > 10 else "")
 
 
 @dataclass
@@ -261,43 +307,87 @@ def read_legend(path: str | Path, *, spec: MapSpec | None = None,
     vocabulary = vocabulary or load_vocabulary()
     gazetteer = gazetteer or load_gazetteer(vocabulary=vocabulary)
     try:
-        table = read_table(path)
+        table = read_table(path, notes=NOTES_PREFIX)
     except LegendError as error:
         return Legend(path, [], spec, error.problems)
     where = str(path)
     problems = list(table.problems)
-    header = [DUTCH_COLUMNS.get(normalise(c).replace(" ", "_"), c) for c in table.header]
-    for column in header:
-        if column not in COLUMNS:
-            problems.append(Problem(where, 1, column, column, "one of the legend columns",
-                                    _did_you_mean(_close(column, COLUMNS)), code="unknown-column"))
-    for column in ("kind", "name", "source_actor", "year"):
-        if column not in header:
-            problems.append(Problem(where, 1, column, "(no such column)", f"a column {column!r}",
-                                    code="missing-column"))
+    columns = _header(where, table, problems)
     rows: list[LegendRow] = []
-    for number, raw in zip(table.row_numbers, table.rows, strict=True):
-        # A row whose first cell starts with "#" is a notes row (the template has one).
-        if raw[table.header[0]].lstrip().startswith("#"):
-            continue
-        cells = {c: "" for c in COLUMNS}
-        cells.update({name: raw[typed] for name, typed in zip(header, table.header, strict=True)
-                      if name in COLUMNS})
+    for number, record in zip(table.row_numbers, table.records, strict=True):
+        cells = _cells(where, number, record, columns, problems)
         row = _check_row(where, number, cells, spec, vocabulary, gazetteer, problems)
         if row is not None:
             rows.append(row)
-    _check_duplicates(where, rows, problems)
+    _check_duplicates(where, rows, spec, gazetteer, problems)
     # A row with any error is not drawn (the duplicate checks come after the row checks).
     rejected = {p.row for p in problems if p.severity == "error" and p.file == where}
     rows = [row for row in rows if row.row not in rejected]
     # Problems name the columns as the table types them (e.g. Dutch headers).
-    typed = {ours: theirs for ours, theirs in zip(header, table.header, strict=True)
-             if ours != theirs}
+    typed = {ours: table.header[indices[0]] for ours, indices in columns.items()
+             if table.header[indices[0]] != ours}
     problems = [replace(p, column=typed.get(p.column, p.column)) if p.file == where else p
                 for p in problems]
-    notes = sum(raw[table.header[0]].lstrip().startswith("#") for raw in table.rows)
-    return Legend(path, rows, spec, problems, rows_read=len(table.rows) - notes + len(
-        [p for p in table.problems if p.code == "ragged-row"]))
+    ragged = [p.row for p in table.problems if p.code == "ragged-row" and p.row is not None]
+    legend = Legend(path, rows, spec, problems, rows_read=len(table.rows) + len(ragged),
+                    read_as=table.describe(), encoding=table.encoding,
+                    separator=table.separator, notes=table.notes, blank_rows=table.blank_rows,
+                    data_rows=sorted([*table.row_numbers, *ragged]))
+    log.info("%s", legend.summary())
+    return legend
+
+
+def _canonical(typed: str) -> str:
+    """Our name of a column as typed: ``Name``, ``source-actor``, Dutch ``naam`` → ``name``."""
+    key = normalise(typed).replace(" ", "_")
+    return key if key in COLUMNS else DUTCH_COLUMNS.get(key, typed)
+
+
+def _header(where: str, table: Table, problems: list[Problem]) -> dict[str, list[int]]:
+    """Our column name → the positions of the table's columns that carry it; header problems."""
+    from openpyxl.utils import get_column_letter
+
+    row = table.header_row
+    columns: dict[str, list[int]] = defaultdict(list)
+    for index, typed in enumerate(table.header):
+        if not typed:
+            problems.append(Problem(where, row, None, "(no column name)",
+                                    "a name for every column that holds values",
+                                    f"name column {get_column_letter(index + 1)} or delete it",
+                                    code="unknown-column"))
+            continue
+        ours = _canonical(typed)
+        if ours not in COLUMNS:
+            problems.append(Problem(where, row, typed, typed, "one of the legend columns",
+                                    _did_you_mean(_close(typed, COLUMNS)),
+                                    code="unknown-column"))
+            continue
+        columns[ours].append(index)
+    for ours, indices in columns.items():
+        if len(indices) > 1:
+            names = " and ".join(repr(table.header[i]) for i in indices)
+            problems.append(Problem(where, row, ours, names, f"one column {ours!r}",
+                                    "delete or rename one of them", code="duplicate-column"))
+    for column in ("kind", "name", "source_actor", "year"):
+        if column not in columns:
+            problems.append(Problem(where, row, column, "(no such column)",
+                                    f"a column {column!r}", code="missing-column"))
+    return dict(columns)
+
+
+def _cells(where: str, number: int, record: list[str], columns: dict[str, list[int]],
+           problems: list[Problem]) -> dict[str, str]:
+    """Every legend column of one row (``""`` when absent); two columns of one name must agree."""
+    cells = {c: "" for c in COLUMNS}
+    for ours, indices in columns.items():
+        values = [record[i] for i in indices if record[i].strip()]
+        if len({v.strip() for v in values}) > 1:
+            problems.append(Problem(where, number, ours, " / ".join(values),
+                                    f"one value for {ours!r}",
+                                    "the table has two columns of that name",
+                                    code="duplicate-column"))
+        cells[ours] = values[0] if values else record[indices[0]]
+    return cells
 
 
 def _close(word: str, options: tuple[str, ...] | list[str]) -> list[str]:
@@ -330,7 +420,7 @@ def _check_row(where: str, number: int, cells: dict[str, str], spec: MapSpec | N
     point_number: int | None = None
     text = cells["number"].strip()
     if text:
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             report("number", text, "a whole number, as printed on the map", code="bad-number")
         elif kind in ("zone", "link"):
             report("number", text, "no number: only points are numbered", code="bad-number")
@@ -357,7 +447,7 @@ def _check_row(where: str, number: int, cells: dict[str, str], spec: MapSpec | N
                code="actor-not-listed", accepted_by="actor-not-listed")
     years: list[int] = []
     for part in split_multi(cells["year"]):
-        if _YEAR.match(part):
+        if _YEAR.fullmatch(part):
             years.append(int(part))
         else:
             report("year", part, "a four-digit year between 1950 and 2099", code="bad-year")
@@ -411,8 +501,15 @@ def _resolve(where: str, number: int, column: str, text: str, gazetteer: Gazette
     return ref
 
 
-def _check_duplicates(where: str, rows: list[LegendRow], problems: list[Problem]) -> None:
-    """Point numbers used twice, and the same row listed twice."""
+def _check_duplicates(where: str, rows: list[LegendRow], spec: MapSpec | None,
+                      gazetteer: Gazetteer, problems: list[Problem]) -> None:
+    """Point numbers used twice, and the same place (or link) listed twice.
+
+    Two rows are the same when they are of the same kind, resolve to the same place (a link:
+    the same start, end and type) and carry the same name — or names that resolve to the same
+    place ("Haven van Antwerpen", "Port of Antwerp"). Five organisations in one town are five
+    points, not duplicates.
+    """
     seen_numbers: dict[int, LegendRow] = {}
     seen_rows: dict[tuple[str, ...], LegendRow] = {}
     for row in rows:
@@ -423,10 +520,7 @@ def _check_duplicates(where: str, rows: list[LegendRow], problems: list[Problem]
                 problems.append(Problem(where, row.row, "number", str(row.number),
                                         f"a number not used before (row {first.row} has it)",
                                         severity=severity, code="duplicate-number"))
-        key = (row.kind, normalise(row.cells["name"]), normalise(row.cells["place"]),
-               normalise(row.cells["link_from"]), normalise(row.cells["link_to"]),
-               normalise(row.cells["source_actor"]), row.cells["year"].strip())
-        first_row = seen_rows.setdefault(key, row)
+        first_row = seen_rows.setdefault(_identity(row, spec, gazetteer), row)
         if first_row is not row:
             severity = "warning" if "duplicate-row" in row.accept else "error"
             problems.append(Problem(where, row.row, "name", row.cells["name"],
@@ -434,6 +528,24 @@ def _check_duplicates(where: str, rows: list[LegendRow], problems: list[Problem]
                                     "same)", "remove it, or mark both with accept "
                                     "'duplicate-row' if the source prints it twice",
                                     severity=severity, code="duplicate-row"))
+
+
+def _identity(row: LegendRow, spec: MapSpec | None, gazetteer: Gazetteer) -> tuple[str, ...]:
+    """What a row stands for on the map: its kind, resolved place(s) and name."""
+    name = row.cells["name"]
+    named = gazetteer.resolve(name) if name.strip() else None
+    name_key = f"{named.kind}:{named.id}" if named else normalise(name)
+    if row.kind == "link":
+        if row.link_from is not None:
+            start = row.link_from.id
+        elif row.actors:
+            start = row.actors[0].region
+        else:
+            start = spec.actors[0].region if spec and spec.actors else ""
+        end = row.link_to.id if row.link_to else normalise(row.cells["link_to"])
+        return ("link", start, end, row.link_type, name_key)
+    place = row.place.id if row.place else normalise(row.cells["place"])
+    return (row.kind, place, name_key)
 
 
 # -- whole inputs ------------------------------------------------------------------------------
