@@ -191,3 +191,42 @@ def test_template_refuses_to_overwrite(tmp_path: Path,
     assert main(["template", str(path), "--overwrite"]) == 0
     assert openpyxl.load_workbook(path).worksheets[0]["A1"].value == "kind"
     assert list(tmp_path.iterdir()) == [path], "no temporary file left behind"
+
+
+def test_export_writes_a_workbook_that_reads_back(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from speerpunt_map._tables import read_table
+
+    target = tmp_path / "zorg.xlsx"
+    assert main(["export", "antwerpen/zorg", str(target)]) == 0
+    table = read_table(target)
+    assert len(table.rows) == 7  # 4 points and 3 zones
+    assert {row["name"] for row in table.rows} >= {"Waterfront"}
+    # Without --overwrite an existing file stays as it is.
+    before = target.read_bytes()
+    assert main(["export", "antwerpen/zorg", str(target)]) == 1
+    assert target.read_bytes() == before
+    assert "exists" in capsys.readouterr().err
+
+
+def test_xlsx_cells_that_look_like_escapes_read_back_as_typed(atlas, tmp_path: Path) -> None:
+    from speerpunt_map._tables import read_table
+
+    layers = atlas.map("antwerpen/zorg")
+    typed = ["_x0000\r", "_x0041_", "=SUM(A1)", "'s-Hertogenbosch", "a_x005F_b"]
+    for index, text in enumerate(typed):
+        layers.points.loc[index % len(layers.points), "remark"] = text
+        read = read_table(layers.to_xlsx(tmp_path / f"r{index}.xlsx"))
+        assert read.rows[index % len(layers.points)]["remark"] == text
+
+
+def test_a_catalogue_id_must_name_scope_and_sector(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    table = REPO / "legends" / "antwerpen" / "zorg.csv"
+    catalogue = tmp_path / "catalogue.toml"
+    catalogue.write_text(
+        '[[map]]\nid = "../zorg"\nscope = "antwerpen"\nsector = "zorg"\n'
+        f'actors = ["RESOC Kempen"]\ntable = "{table.as_posix()}"\n', encoding="utf-8")
+    assert main(["validate", str(catalogue)]) == 1
+    err = capsys.readouterr().err
+    assert "row 1" in err and "'../zorg'" in err and "antwerpen/<name>" in err

@@ -701,7 +701,7 @@ def test_an_unknown_selection_is_a_usage_error(in_tmp: Path, args: list[str], fr
 
 
 @pytest.mark.parametrize(("args", "fragment"), [
-    (["export", "antwerpen/zorg", "out.txt"], "out.txt: expected a .gpkg or .csv file"),
+    (["export", "antwerpen/zorg", "out.txt"], "out.txt: expected a .gpkg, .csv or .xlsx file"),
     (["export", "antwerpen/zorgg", "out.gpkg"], "map id antwerpen/zorgg: no such map; did you "
                                                 "mean antwerpen/zorg"),
     (["template", "legende.csv"], "legende.csv: expected an .xlsx file"),

@@ -61,12 +61,13 @@ def neutralise_formula(text: str) -> str:
 # Characters XML (and so XLSX) cannot hold, or turns into another (a carriage return becomes a
 # line feed); OOXML writes them as _xHHHH_, which Excel reads back as the character.
 _XML_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
-_OOXML_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+# An underscore that a reader could take for the start of such an escape is itself escaped.
+_OOXML_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4})")
 
 
 def _xlsx_text(text: str) -> str:
     """Text for an XLSX cell: formulas neutralised, control characters as OOXML escapes."""
-    text = _OOXML_ESCAPE.sub(lambda m: "_x005F" + m.group(0), neutralise_formula(text))
+    text = _OOXML_ESCAPE.sub("_x005F_", neutralise_formula(text))
     return _XML_UNSAFE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
 
 
@@ -98,14 +99,14 @@ class MapLayers:
     boundaries: Boundaries
     problems: list[Problem] = field(default_factory=list)
     rows_read: int = 0
+    rows_rejected: int = 0
 
     @property
     def counts(self) -> dict[str, int]:
-        """Rows drawn per kind, rows read and rows rejected."""
+        """Rows drawn per kind, rows read and rows rejected (left out for an error)."""
         drawn = len(self.points) + len(self.zones) + len(self.links)
-        rejected_rows = {(p.file, p.row) for p in self.problems if p.severity == "error"}
         return {"points": len(self.points), "zones": len(self.zones), "links": len(self.links),
-                "read": self.rows_read, "drawn": drawn, "rejected": len(rejected_rows)}
+                "read": self.rows_read, "drawn": drawn, "rejected": self.rows_rejected}
 
     def rows(self) -> pd.DataFrame:
         """Every drawn row of the three kinds in one table, for spreadsheets.
@@ -320,7 +321,8 @@ class Atlas:
             regions=regions_from_map(spec.actors, resolver, language),
             boundaries=self.boundaries,
             problems=[p for legend in legends for p in legend.problems],
-            rows_read=sum(legend.rows_read for legend in legends))
+            rows_read=sum(legend.rows_read for legend in legends),
+            rows_rejected=sum(len(legend.rejected) for legend in legends))
 
 
 def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:

@@ -186,7 +186,8 @@ def _parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="write one map's layers to GeoPackage or CSV")
     export.add_argument("map_id", help="e.g. antwerpen/logistiek, or vlaanderen/logistiek")
-    export.add_argument("output", type=Path, help="a .gpkg or .csv file")
+    export.add_argument("output", type=Path,
+                        help="a .gpkg (QGIS), .csv or .xlsx (spreadsheets) file")
     export.add_argument("--catalogue", type=Path, help="a catalogue.toml (default: shipped)")
     export.add_argument("--overwrite", action="store_true", help="replace an existing file")
     _add_boundary_options(export)
@@ -217,6 +218,8 @@ def _parser() -> argparse.ArgumentParser:
     matrix.add_argument("-o", "--output", type=Path, default=Path("output"),
                         help="the folder for matrix.csv and matrix.html (default: ./output)")
     matrix.add_argument("--language", choices=("nl", "en"), default="nl")
+    matrix.add_argument("--overwrite", action="store_true",
+                        help="replace files in the output folder that speerpunt-map did not write")
 
     template = commands.add_parser("template", help="write an empty XLSX legend to fill in")
     template.add_argument("output", type=Path, help="the .xlsx file to write")
@@ -331,14 +334,16 @@ def _export(args: argparse.Namespace) -> int:
     from .atlas import load_atlas
 
     suffix = args.output.suffix.lower()
-    if suffix not in (".gpkg", ".csv"):
-        raise _UsageError(f"{args.output}: expected a .gpkg or .csv file")
+    if suffix not in (".gpkg", ".csv", ".xlsx"):
+        raise _UsageError(f"{args.output}: expected a .gpkg, .csv or .xlsx file")
     atlas = load_atlas(args.catalogue, boundary_options=_boundary_options(args))
     _check_selection(atlas, ids=[args.map_id], option="map id")
     layers = (atlas.overview(args.map_id) if args.map_id.startswith("vlaanderen/")
               and args.map_id not in atlas.maps else atlas.map(args.map_id))
     if suffix == ".gpkg":
         layers.to_gpkg(args.output, overwrite=args.overwrite)
+    elif suffix == ".xlsx":
+        layers.to_xlsx(args.output, overwrite=args.overwrite)
     else:
         layers.to_csv(args.output, overwrite=args.overwrite)
     print(f"wrote {args.output}")
@@ -348,7 +353,7 @@ def _export(args: argparse.Namespace) -> int:
 def _matrix(args: argparse.Namespace) -> int:
     from .compare import write_matrix
 
-    for path in write_matrix(args.output, language=args.language):
+    for path in write_matrix(args.output, language=args.language, overwrite=args.overwrite):
         print(f"wrote {path}")
     return 0
 

@@ -251,6 +251,11 @@ def _map_spec(entry: object, path: Path, position: int, line: int | None,
             bad(key, entry[key], "a whole number")
     if len(problems) > before:
         return None
+    # The id names the output file <scope>/<sector>.html: keep it to a safe, readable form.
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*", entry["id"]) or \
+            entry["id"].split("/")[0] != entry["scope"]:
+        bad("id", entry["id"], f"'{entry['scope']}/<name>' in lowercase letters, digits and "
+            "hyphens", code="bad-id")
     sector = vocabulary.sector(entry["sector"])
     if sector is None:
         bad("sector", entry["sector"], "a sector of sectors.csv",
