@@ -9,10 +9,13 @@ read it there; it is never copied into the repository.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
 
 import speerpunt_map
 from speerpunt_map import Atlas, Boundaries, Gazetteer, load_atlas, load_boundaries, load_gazetteer
@@ -97,3 +100,30 @@ def atlas(default_boundaries: Boundaries) -> Atlas:
 def file_atlas(file_boundaries: Boundaries) -> Atlas:
     """The shipped catalogue on the reference municipality file."""
     return load_atlas(boundaries=file_boundaries)
+
+
+def _binary(*names: str) -> str:
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise AssertionError(f"none of {names} is installed: apt-get install chromium "
+                         "chromium-driver (see .ci/run)")
+
+
+def start_chromium(profile: Path) -> webdriver.Chrome:
+    """Debian's headless Chromium with the network blocked: every request goes to a proxy
+    that is not there, so a page that needed the network would show it."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = _binary("chromium", "chromium-browser")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                 "--window-size=1280,900",
+                 "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+                 f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(_binary("chromedriver")))
+    driver.set_page_load_timeout(60)
+    return driver

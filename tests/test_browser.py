@@ -7,47 +7,25 @@ checked to have made none.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 from speerpunt_map import MapLayers
 from speerpunt_map.interactive import fragment_from_layers, save_html
 
+from .conftest import start_chromium
+
 HOSTILE_REMARK = "<img src=x onerror=alert(1)>"
 HOSTILE_NAME = "Haven `${alert(2)}` C:\\data\\2019\\01 </script>"
 
 
-def _binary(*names: str) -> str:
-    for name in names:
-        found = shutil.which(name)
-        if found:
-            return found
-    raise AssertionError(f"none of {names} is installed: apt-get install chromium "
-                         "chromium-driver (see .ci/run)")
-
-
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = _binary("chromium", "chromium-browser")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                 "--window-size=1280,900",
-                 # Block the network: every request goes to a proxy that is not there.
-                 "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options,
-                              service=Service(_binary("chromedriver")))
-    driver.set_page_load_timeout(60)
+    driver = start_chromium(tmp_path_factory.mktemp("chromium"))
     try:
         yield driver
     finally:

@@ -32,7 +32,6 @@ import openpyxl
 import pandas as pd
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 
 from speerpunt_map import Atlas, MapLayers
 from speerpunt_map._static_legend import printable, shorten
@@ -42,7 +41,7 @@ from speerpunt_map.compare import load_inventory, write_matrix
 from speerpunt_map.interactive import fragment_from_layers, html_from_layers
 from speerpunt_map.static import figure_bytes
 
-from .test_browser import _binary
+from .conftest import start_chromium
 
 LONG = ("Zeer lange tekst " * 300)[:5000] + "X" * 5000  # 10,000 characters: words, then one
 HOSTILE = (
@@ -201,17 +200,7 @@ POPUP_TAGS = {"DIV", "H3", "DL", "DT", "DD"}
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = _binary("chromium", "chromium-browser")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,900",
-                 "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(_binary("chromedriver")))
-    driver.set_page_load_timeout(60)
+    driver = start_chromium(tmp_path_factory.mktemp("chromium"))
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": HOOK})
     try:
         yield driver

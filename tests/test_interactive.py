@@ -8,8 +8,12 @@ import folium
 import pytest
 
 from speerpunt_map import MapLayers
-from speerpunt_map.interactive import (fragment_from_layers, html_from_layers, map_from_layers,
-                                       save_html)
+from speerpunt_map.interactive import (
+    fragment_from_layers,
+    html_from_layers,
+    map_from_layers,
+    save_html,
+)
 
 HOSTILE_REMARK = "<img src=x onerror=alert(1)>"
 HOSTILE_NAME = "Haven `${alert(2)}` C:\\data\\2019\\01 </script><b>vet</b>"

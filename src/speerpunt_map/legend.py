@@ -264,7 +264,8 @@ def _map_spec(entry: object, path: Path, position: int, line: int | None,
         bad("scope", entry["scope"], f"one of {sorted(vocabulary.scopes)}",
             code="unknown-scope")
     actors: list[Actor] = []
-    if not isinstance(entry["actors"], list) or not all(isinstance(a, str) for a in entry["actors"]):
+    names = entry["actors"]
+    if not isinstance(names, list) or not all(isinstance(a, str) for a in names):
         bad("actors", entry["actors"], 'a list of actor names, e.g. ["RESOC Kempen"]')
     else:
         for name in entry["actors"]:

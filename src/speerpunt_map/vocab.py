@@ -11,8 +11,8 @@ import csv
 import difflib
 from dataclasses import dataclass
 from functools import cache
-from typing import Generic, TypeVar
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from ._errors import GeodataError
 from ._paths import legends_dir
@@ -135,7 +135,10 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def load_vocabulary(folder: str | Path | None = None) -> Vocabulary:
-    """Read ``sectors.csv``, ``actors.csv`` and ``scopes.csv`` from a legends folder (the shipped one by default)."""
+    """Read ``sectors.csv``, ``actors.csv`` and ``scopes.csv`` from a legends folder.
+
+    The shipped legends are read by default.
+    """
     folder = Path(folder) if folder is not None else legends_dir()
     return _load_vocabulary(folder.resolve())
 
