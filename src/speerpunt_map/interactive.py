@@ -302,6 +302,15 @@ def _actor_key(row: pd.Series, on_map: set[str]) -> str:
     return row["actor_id"] if row["actor_id"] in on_map else "other"
 
 
+def _features(frame: pd.DataFrame, kind: str, on_map: set[str], style: Style, t: Labels,
+              names: dict[str, str]) -> Iterator[tuple[pd.Series, str, str, dict[str, Any]]]:
+    """Each row of a layer with its panel group (actor or "other"), colour and shown text."""
+    for row in frame.itertuples(index=False):
+        series = pd.Series(row._asdict())
+        yield (series, _actor_key(series, on_map), style.colour(series["actor_id"]),
+               _feature(series, kind, t, names))
+
+
 def _mercator_angle(a: tuple[float, float], b: tuple[float, float]) -> float:
     """The screen angle (degrees, clockwise from east) of a line from ``a`` to ``b``."""
     def y(lat: float) -> float:
@@ -448,11 +457,8 @@ def _compose(layers: MapLayers, t: Labels, online: bool) -> folium.Map:
 
     table: list[dict[str, Any]] = []
     zone_items, point_items = [], []
-    for row in layers.zones.itertuples(index=False):
-        series = pd.Series(row._asdict())
-        actor = _actor_key(series, on_map)
-        colour = style.colour(series["actor_id"])
-        detail = _feature(series, "zone", t, names)
+    for series, actor, colour, detail in _features(layers.zones, "zone", on_map, style, t,
+                                                  names):
         key = store.put(f"zone:{series['place_id']}", series["geometry"], _ZONE_TOLERANCE)
         layer = _StoredGeoJson(store, [key], {"color": colour, "weight": 2, "fillColor": colour,
                                               "fillOpacity": ZONE_FILL_OPACITY})
@@ -461,11 +467,8 @@ def _compose(layers: MapLayers, t: Labels, online: bool) -> folium.Map:
         zone_items.append({"actor": actor, "colour": colour, "name": detail["name"]})
         table.append({**detail, "row": (series["file"], series["row"])})
 
-    for row in layers.links.itertuples(index=False):
-        series = pd.Series(row._asdict())
-        actor = _actor_key(series, on_map)
-        colour = style.colour(series["actor_id"])
-        detail = _feature(series, "link", t, names)
+    for series, actor, colour, detail in _features(layers.links, "link", on_map, style, t,
+                                                  names):
         coords = list(series["geometry"].coords)
         line = folium.PolyLine([(round(y, 5), round(x, 5)) for x, y in coords], color=colour,
                                weight=LINK_WEIGHT_PX, opacity=0.9,
@@ -486,11 +489,8 @@ def _compose(layers: MapLayers, t: Labels, online: bool) -> folium.Map:
             group.add_child(folium.Marker(at, icon=arrow, interactive=False, keyboard=False))
         table.append({**detail, "row": (series["file"], series["row"])})
 
-    for row in layers.points.itertuples(index=False):
-        series = pd.Series(row._asdict())
-        actor = _actor_key(series, on_map)
-        colour = style.colour(series["actor_id"])
-        detail = _feature(series, "point", t, names)
+    for series, actor, colour, detail in _features(layers.points, "point", on_map, style, t,
+                                                  names):
         label = detail["label"]
         wide = " class=\"spm-wide\"" if len(label) > 2 else ""
         icon = folium.DivIcon(
