@@ -30,6 +30,14 @@ REFERENCE_TOPOJSON = (Path(__file__).parents[2] / "shared" / "geodata"
 PACKAGE_PARENT = Path(speerpunt_map.__file__).resolve().parents[1]
 
 
+def map_entry(table: str, *, sector: str = "logistiek",
+              actors: tuple[str, ...] = ("RESOC Kempen",)) -> str:
+    """A catalogue entry ``antwerpen/test`` for a test table (TOML text)."""
+    quoted = ", ".join(f'"{a}"' for a in actors)
+    return (f'[[map]]\nid = "antwerpen/test"\nscope = "antwerpen"\nsector = "{sector}"\n'
+            f'actors = [{quoted}]\ntable = "{table}"\n')
+
+
 def subprocess_env(**extra: str) -> dict[str, str]:
     """The environment for a child Python process that must import this ``speerpunt_map``."""
     env = dict(os.environ)

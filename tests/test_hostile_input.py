@@ -14,7 +14,6 @@ import io
 import re
 import subprocess
 import sys
-import textwrap
 import zipfile
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from speerpunt_map._tables import read_table, restore_formula
 from speerpunt_map.cli import main
 from speerpunt_map.template import write_template
 
-from .conftest import subprocess_env
+from .conftest import map_entry, subprocess_env
 from .test_validate import write_excel_belgian_csv, write_utf8_bom_csv, write_xlsx
 
 HEADER = ["kind", "number", "name", "place", "link_to", "link_type", "source_actor", "year",
@@ -360,14 +359,7 @@ def test_the_same_link_twice_is_a_duplicate_unless_accepted(tmp_path: Path) -> N
 
 def test_duplicate_map_ids_in_the_catalogue(tmp_path: Path) -> None:
     write_excel_belgian_csv(tmp_path / "t.csv", [HEADER, point("1", "VITO", "vito-mol")])
-    entry = textwrap.dedent("""\
-        [[map]]
-        id = "antwerpen/test"
-        scope = "antwerpen"
-        sector = "logistiek"
-        actors = ["RESOC Kempen"]
-        table = "t.csv"
-        """)
+    entry = map_entry("t.csv")
     (tmp_path / "catalogue.toml").write_text(entry + "\n" + entry, encoding="utf-8")
     catalogue = read_catalogue(tmp_path)
     assert [(p.row, p.code) for p in catalogue.problems] == [(8, "duplicate-map")]

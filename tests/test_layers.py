@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import textwrap
 import warnings
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from speerpunt_map.boundaries import METRIC_CRS
 from speerpunt_map.geometry import GeometryResolver
 from speerpunt_map.legend import COLUMNS
 
+from .conftest import map_entry
 from .test_validate import write_excel_belgian_csv
 
 # Counts of the annex tables (points, zones, links).
@@ -199,14 +199,7 @@ def test_non_strict_maps_leave_rejected_rows_out(tmp_path: Path, default_boundar
             ["point", "2", "Onbekend", "Geeel", "RESOC Kempen", "2009"],
             ["point", "1", "Janssen", "janssen-pharmaceutica-beerse", "RESOC Kempen", "2010"]]
     write_excel_belgian_csv(tmp_path / "t.csv", grid)
-    (tmp_path / "catalogue.toml").write_text(textwrap.dedent("""\
-        [[map]]
-        id = "antwerpen/test"
-        scope = "antwerpen"
-        sector = "logistiek"
-        actors = ["RESOC Kempen"]
-        table = "t.csv"
-        """), encoding="utf-8")
+    (tmp_path / "catalogue.toml").write_text(map_entry("t.csv"), encoding="utf-8")
     layers = load_atlas(tmp_path, boundaries=default_boundaries).map("antwerpen/test",
                                                                      strict=False)
     counts = layers.counts

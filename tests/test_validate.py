@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import textwrap
 from pathlib import Path
 
 import openpyxl
@@ -21,6 +20,8 @@ import pytest
 import speerpunt_map
 from speerpunt_map import LegendError, Problem, read_catalogue, read_legend
 from speerpunt_map.legend import load_legend
+
+from .conftest import map_entry
 
 # -- the shipped legends ---------------------------------------------------------------------------
 
@@ -291,15 +292,8 @@ GOOD_TABLE = [
 def _catalogue(folder: Path, sector: str, actors: list[str]) -> Path:
     write_excel_belgian_csv(folder / "table.csv", GOOD_TABLE)
     path = folder / "catalogue.toml"
-    quoted = ", ".join(f'"{a}"' for a in actors)
-    path.write_text(textwrap.dedent(f"""\
-        [[map]]
-        id = "antwerpen/test"
-        scope = "antwerpen"
-        sector = "{sector}"
-        actors = [{quoted}]
-        table = "table.csv"
-        """), encoding="utf-8")
+    path.write_text(map_entry("table.csv", sector=sector, actors=tuple(actors)),
+                    encoding="utf-8")
     return path
 
 
