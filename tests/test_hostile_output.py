@@ -33,7 +33,7 @@ import pandas as pd
 import pytest
 from selenium import webdriver
 
-from speerpunt_map import Atlas, MapLayers
+from speerpunt_map import Atlas, MapLayers, Resources
 from speerpunt_map._static_legend import printable, shorten
 from speerpunt_map._tables import FORMULA_START, read_table
 from speerpunt_map.build import build_atlas
@@ -267,8 +267,7 @@ class _Atlas(Atlas):
     """An atlas of given layers (and maps that fail with a given message)."""
 
     def __init__(self, base: Atlas, layers: dict[str, MapLayers], failing: dict[str, str]):
-        super().__init__(base.catalogue, base.vocabulary, base.gazetteer,
-                         boundaries=base.boundaries)
+        super().__init__(base.catalogue, base.resources, boundaries=base.boundaries)
         self._layers, self._failing = layers, failing
         spare = next(iter(base.maps.values()))
         self._maps = {i: m.spec for i, m in layers.items()} | {i: spare for i in failing}
@@ -485,7 +484,7 @@ def test_exports_never_overwrite_unless_asked(base: MapLayers, tmp_path: Path) -
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map.xlsx"]
 
 
-def test_matrix_csv_is_never_a_formula(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_matrix_csv_is_never_a_formula(tmp_path: Path) -> None:
     """Region names come from the vocabulary: one of one's own may hold anything."""
     home = tmp_path / "home"
     shutil.copytree(Path(__file__).parents[1] / "legends", home / "legends",
@@ -500,8 +499,8 @@ def test_matrix_csv_is_never_a_formula(tmp_path: Path, monkeypatch: pytest.Monke
     actors["name_nl"] = [names[order[a]] + f" #{order[a]}" if order.get(a, 99) < len(names)
                          else n for a, n in zip(actors["id"], actors["name_nl"], strict=True)]
     actors.to_csv(home / "legends" / "actors.csv", index=False)
-    monkeypatch.setenv("SPEERPUNT_MAP_HOME", str(home))
-    csv_path, html_path = write_matrix(tmp_path / "out")
+    resources = Resources.load(home / "legends", home / "geodata")
+    csv_path, html_path = write_matrix(tmp_path / "out", resources=resources)
     with csv_path.open(encoding="utf-8-sig", newline="") as handle:
         written = [r[0] for r in list(csv.reader(handle, delimiter=";"))[1:]]
     assert not [r for r in written if r.startswith(FORMULA_START)]

@@ -259,7 +259,7 @@ def test_dutch_column_names_and_values_are_accepted(tmp_path: Path) -> None:
              "RESOC Kempen", "2009", ""]]
     legend = read_legend(write_excel_belgian_csv(tmp_path / "nl.csv", grid))
     assert legend.problems == []
-    assert [(r.kind, r.link_type) for r in legend.rows] == [("point", ""),
+    assert [(r.kind, r.link_type) for r in legend.rows] == [("point", None),
                                                            ("link", "infrastructure")]
 
 

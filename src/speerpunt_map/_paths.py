@@ -1,30 +1,28 @@
-"""Where the project's data folders and the user's cache live."""
+"""Where the shipped data and the user's cache live.
+
+The shipped ``legends/`` and ``geodata/`` folders are package data (the packages
+``speerpunt_map.shipped_legends`` and ``speerpunt_map.shipped_geodata``, mapped from the top of
+the repository in ``pyproject.toml``), found through :mod:`importlib.resources`: the same call
+finds them in an installed wheel and in an editable checkout.
+"""
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
-# The package is installed from a checkout (``pip install -e .``): the data folders sit at the
-# top of that checkout. SPEERPUNT_MAP_HOME points elsewhere, e.g. at a copy of the folders.
-_HOME_ENV = "SPEERPUNT_MAP_HOME"
+__all__ = ["cache_dir", "shipped_geodata", "shipped_legends"]
 
 
-def project_home() -> Path:
-    """The folder that holds ``legends/`` and ``geodata/``."""
-    if env := os.environ.get(_HOME_ENV):
-        return Path(env)
-    return Path(__file__).resolve().parents[2]
+def shipped_legends() -> Path:
+    """The folder of the shipped legends (catalogue, tables, vocabularies, words, colours)."""
+    return Path(str(resources.files("speerpunt_map.shipped_legends")))
 
 
-def legends_dir() -> Path:
-    """The shipped legends (catalogue, tables, vocabularies)."""
-    return project_home() / "legends"
-
-
-def geodata_dir() -> Path:
-    """The shipped geography (gazetteer, zones, municipalities, RESOC membership)."""
-    return project_home() / "geodata"
+def shipped_geodata() -> Path:
+    """The folder of the shipped geography (gazetteer, zones, municipalities, RESOCs)."""
+    return Path(str(resources.files("speerpunt_map.shipped_geodata")))
 
 
 def cache_dir() -> Path:

@@ -25,10 +25,10 @@ from shapely.geometry import LineString, box
 from shapely.ops import orient
 
 from ._static_legend import DASH, LINK_WIDTH_PT, RESOC_DASH, draw_text, ink, mark_of, widest
+from ._types import FLANDERS
 from .atlas import MapLayers
 from .boundaries import METRIC_CRS
 from .style import REGION_FILL_OPACITY, ZONE_FILL_OPACITY, Style
-from .vocab import load_vocabulary
 
 SIMPLIFY_M = 50.0  # boundary detail kept in print, in metres
 Extent = tuple[float, float, float, float]  # xmin, ymin, xmax, ymax
@@ -79,8 +79,8 @@ def project(layers: MapLayers) -> Projected:
 def _view(layers: MapLayers, base: gpd.GeoDataFrame,
           frames: list[gpd.GeoDataFrame]) -> Extent:
     """The scope's area plus the map's features within reach, with a little air around."""
-    overview = layers.spec.scope == "vlaanderen"
-    scope = load_vocabulary().scopes.get(layers.spec.scope)
+    overview = layers.spec.scope == FLANDERS
+    scope = layers.resources.vocabulary.scopes.get(layers.spec.scope)
     region = "vlaanderen" if overview or scope is None else scope.region
     core = base.loc[base["id"] == region, "geometry"]
     if core.empty:

@@ -25,7 +25,8 @@ from pathlib import Path
 
 from ._errors import LegendError, Problem
 
-__all__ = ["Table", "read_table", "restore_formula"]
+__all__ = ["FORMULA_START", "Table", "neutralise_formula", "read_table", "restore_formula",
+           "xlsx_text"]
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,31 @@ def restore_formula(cell: str) -> str:
     if cell[:1] == "'" and cell.lstrip("'").startswith(FORMULA_START):
         return cell[1:]
     return cell
+
+
+def neutralise_formula(text: str) -> str:
+    """Prefix ``'`` to a cell a spreadsheet would run as a formula (what exports write).
+
+    A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    ``'``; so does one that starts with apostrophes followed by one of those (``'=x`` becomes
+    ``''=x``), so that :func:`restore_formula`, which drops one ``'`` before such a start,
+    gives back what was typed, and ``'s-Hertogenbosch`` is left alone.
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_START) else text
+
+
+# Characters XML (and so XLSX) cannot hold, or turns into another (a carriage return becomes a
+# line feed); OOXML writes them as _xHHHH_, which Excel reads back as the character.
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+# An underscore that a reader could take for the start of such an escape is itself escaped.
+_OOXML_UNDERSCORE = re.compile(r"_(?=x[0-9A-Fa-f]{4})")
+
+
+def xlsx_text(text: str) -> str:
+    """Text for an XLSX cell: formulas neutralised, control characters as OOXML escapes
+    (the reader decodes them again)."""
+    text = _OOXML_UNDERSCORE.sub("_x005F_", neutralise_formula(text))
+    return _XML_UNSAFE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
 
 
 # OOXML writes characters XML cannot hold as _xHHHH_ (a carriage return as _x000D_), and a

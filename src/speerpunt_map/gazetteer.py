@@ -21,7 +21,7 @@ import pandas as pd
 
 from ._coordinates import coordinate_problem
 from ._errors import GeodataError
-from ._paths import geodata_dir
+from ._paths import shipped_geodata, shipped_legends
 from ._text import normalise, split_multi
 from .vocab import Vocabulary, load_vocabulary
 
@@ -229,8 +229,8 @@ def load_gazetteer(folder: str | Path | None = None, *,
     vocabulary
         The sectors and actors (the shipped ones by default): actor names resolve to regions.
     """
-    folder = Path(folder).resolve() if folder is not None else geodata_dir().resolve()
-    return _load(folder, vocabulary or load_vocabulary())
+    folder = Path(folder).resolve() if folder is not None else shipped_geodata()
+    return _load(folder, vocabulary or load_vocabulary(shipped_legends()))
 
 
 @cache

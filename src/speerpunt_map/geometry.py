@@ -160,8 +160,8 @@ def _base(legend: Legend, row: LegendRow) -> dict[str, object]:
     on_map = set(legend.spec.actors) if legend.spec else set()
     listed = [a for a in row.actors if a in on_map] or list(row.actors)
     record["actor_id"] = listed[0].id if listed else ""
-    record["actor_ids"] = "|".join(a.id for a in row.actors)
-    record["years"] = "|".join(str(y) for y in row.years)
+    record["actor_ids"] = tuple(a.id for a in row.actors)
+    record["years"] = tuple(row.years)
     return record
 
 

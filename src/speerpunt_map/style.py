@@ -15,10 +15,12 @@ from functools import cache
 from pathlib import Path
 
 from ._errors import GeodataError
-from ._paths import legends_dir
+from ._paths import shipped_legends
+from ._types import Language, is_language
 from .vocab import Actor
 
-__all__ = ["Labels", "Style", "load_labels", "style_for"]
+__all__ = ["Labels", "Palette", "Style", "load_label_table", "load_labels", "load_palette",
+           "style_for"]
 
 # Line and fill settings of Table 10's four symbols, in screen pixels / opacities.
 POINT_RADIUS_PX = 11
@@ -39,10 +41,15 @@ def _read(path: Path) -> list[dict[str, str]]:
     return rows
 
 
+#: Colour schemes by name (``actors``, ``province``, ``base``): key → ``#RRGGBB``.
+Palette = dict[str, dict[str, str]]
+
+
 @cache
-def _palette(folder: Path) -> dict[str, dict[str, str]]:
-    schemes: dict[str, dict[str, str]] = {}
-    for row in _read(folder / "palette.csv"):
+def load_palette(path: Path) -> Palette:
+    """The colour schemes of a ``palette.csv``."""
+    schemes: Palette = {}
+    for row in _read(path):
         schemes.setdefault(row["scheme"], {})[row["key"]] = row["colour"]
     return schemes
 
@@ -51,9 +58,9 @@ class Labels:
     """The words of maps and figures, in Dutch (default) or English, from ``labels.csv``."""
 
     def __init__(self, table: dict[str, dict[str, str]], language: str) -> None:
-        if language not in ("nl", "en"):
+        if not is_language(language):
             raise ValueError(f"language {language!r}: expected 'nl' or 'en'")
-        self.language = language
+        self.language: Language = language
         self._table = table
 
     def __call__(self, key: str, **values: object) -> str:
@@ -63,13 +70,16 @@ class Labels:
 
 
 @cache
-def _labels(folder: Path) -> dict[str, dict[str, str]]:
-    return {row["key"]: row for row in _read(folder / "labels.csv")}
+def load_label_table(path: Path) -> dict[str, dict[str, str]]:
+    """The rows of a ``labels.csv`` by key."""
+    return {row["key"]: row for row in _read(path)}
 
 
-def load_labels(language: str = "nl") -> Labels:
-    """The labels in ``"nl"`` or ``"en"``."""
-    return Labels(_labels(legends_dir().resolve()), language)
+def load_labels(language: str = "nl", path: str | Path | None = None) -> Labels:
+    """The labels in ``"nl"`` or ``"en"``, from a ``labels.csv`` (the shipped one by default)."""
+    if path is None:
+        path = shipped_legends() / "labels.csv"
+    return Labels(load_label_table(Path(path).resolve()), language)
 
 
 def _shade(colour: str, step: int, steps: int) -> str:
@@ -97,7 +107,7 @@ class Style:
         return self.actor_colours.get(actor_id, self.base["other"])
 
 
-def style_for(actors: tuple[Actor, ...], *, overview: bool) -> Style:
+def style_for(actors: tuple[Actor, ...], *, overview: bool, palette: Palette) -> Style:
     """Colours for the actors of a map.
 
     Parameters
@@ -106,8 +116,13 @@ def style_for(actors: tuple[Actor, ...], *, overview: bool) -> Style:
         The actors of "Speerpuntsector in", in the catalogue's order.
     overview
         A Flanders overview: colour by province, RESOCs as shades of their province's colour.
+    palette
+        The colour schemes (:attr:`speerpunt_map.Resources.palette`).
+
+    Returns
+    -------
+    Style
     """
-    palette = _palette(legends_dir().resolve())
     if not overview:
         colours = list(palette["actors"].values())
         chosen = {a.id: colours[i % len(colours)] for i, a in enumerate(actors)}

@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ._io import atomic_path
-from .legend import ACCEPT_CODES, COLUMNS, LINK_TYPES
-from .vocab import load_vocabulary
+from ._paths import shipped_legends
+from .rows import ACCEPT_CODES, COLUMNS, LINK_TYPES
+from .vocab import Vocabulary, load_vocabulary
 
 __all__ = ["write_template"]
 
@@ -51,7 +52,8 @@ def _column_letter(index: int) -> str:
     return get_column_letter(index)
 
 
-def write_template(path: str | Path, *, overwrite: bool = False) -> Path:
+def write_template(path: str | Path, *, overwrite: bool = False,
+                   vocabulary: Vocabulary | None = None) -> Path:
     """Write an empty legend workbook.
 
     Parameters
@@ -60,12 +62,18 @@ def write_template(path: str | Path, *, overwrite: bool = False) -> Path:
         The ``.xlsx`` file to write (atomically).
     overwrite
         Replace an existing file; without it an existing file is an error.
+    vocabulary
+        The sectors and actors of its drop-down lists (the shipped ones by default).
+
+    Returns
+    -------
+    Path
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    vocabulary = load_vocabulary()
+    vocabulary = vocabulary or load_vocabulary(shipped_legends())
     book = Workbook()
     legend = book.active
     legend.title = "legend"

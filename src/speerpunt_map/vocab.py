@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import csv
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Generic, TypeVar
 
 from ._errors import GeodataError
-from ._paths import legends_dir
+from ._paths import shipped_legends
 from ._text import normalise
+from ._types import Language
 
 __all__ = ["Actor", "Scope", "Sector", "Vocabulary", "load_vocabulary"]
 
@@ -34,7 +36,7 @@ class Sector:
     overview: str
     source: str
 
-    def label(self, language: str = "nl") -> str:
+    def label(self, language: Language = "nl") -> str:
         """The label in ``"nl"`` or ``"en"``."""
         return self.label_en if language == "en" else self.label_nl
 
@@ -50,7 +52,7 @@ class Scope:
     short: str
     source: str
 
-    def name(self, language: str = "nl") -> str:
+    def name(self, language: Language = "nl") -> str:
         """The name in ``"nl"`` or ``"en"``."""
         return self.name_en if language == "en" else self.name_nl
 
@@ -68,7 +70,7 @@ class Actor:
     aliases: tuple[str, ...]
     source: str
 
-    def name(self, language: str = "nl") -> str:
+    def name(self, language: Language = "nl") -> str:
         """The name in ``"nl"`` or ``"en"``."""
         return self.name_en if language == "en" else self.name_nl
 
@@ -134,31 +136,47 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def load_vocabulary(folder: str | Path | None = None) -> Vocabulary:
-    """Read ``sectors.csv``, ``actors.csv`` and ``scopes.csv`` from a legends folder.
+def load_vocabulary(folder: str | Path | None = None, *,
+                    files: Mapping[str, Path] | None = None) -> Vocabulary:
+    """Read ``sectors.csv``, ``actors.csv`` and ``scopes.csv``.
 
-    The shipped legends are read by default.
+    Parameters
+    ----------
+    folder
+        A legends folder holding the three files (the shipped legends by default).
+    files
+        The files by name, where they do not all sit in one folder (as
+        :meth:`speerpunt_map.Resources.load` picks them); overrides ``folder``.
+
+    Returns
+    -------
+    Vocabulary
     """
-    folder = Path(folder) if folder is not None else legends_dir()
-    return _load_vocabulary(folder.resolve())
+    if files is None:
+        base = Path(folder).resolve() if folder is not None else shipped_legends()
+        files = {name: base / name for name in _FILES}
+    return _load_vocabulary(*(Path(files[name]).resolve() for name in _FILES))
+
+
+_FILES = ("sectors.csv", "actors.csv", "scopes.csv")
 
 
 @cache
-def _load_vocabulary(folder: Path) -> Vocabulary:
+def _load_vocabulary(sectors_csv: Path, actors_csv: Path, scopes_csv: Path) -> Vocabulary:
     sectors = {
         row["id"]: Sector(row["id"], row["label_nl"], row["label_en"],
                           _aliases(row["synonyms"]), row["overview"] or row["id"],
                           row["source"])
-        for row in _read_csv(folder / "sectors.csv")
+        for row in _read_csv(sectors_csv)
     }
     actors = {
         row["id"]: Actor(row["id"], row["name_nl"], row["name_en"], row["kind"], row["province"],
                          row["region"], _aliases(row["aliases"]), row["source"])
-        for row in _read_csv(folder / "actors.csv")
+        for row in _read_csv(actors_csv)
     }
     scopes = {row["id"]: Scope(row["id"], row["region"], row["name_nl"], row["name_en"],
                                row["short"], row["source"])
-              for row in _read_csv(folder / "scopes.csv")}
+              for row in _read_csv(scopes_csv)}
     return Vocabulary(sectors, actors, scopes)
 
 

@@ -1,0 +1,172 @@
+"""The catalogue (``catalogue.toml``): which maps there are, and what each one shows.
+
+Each ``[[map]]`` entry names a map's id (``<scope>/<name>``, also its output path), scope,
+sector, the actors that chose the sector ("Speerpuntsector in") and its legend table.
+:func:`read_catalogue` never raises for a user's mistake: it collects
+:class:`~speerpunt_map.Problem` records, with the line of the entry.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ._errors import Problem
+from ._paths import shipped_legends
+from ._text import did_you_mean
+from .vocab import Actor, Sector, Vocabulary, load_vocabulary
+
+__all__ = ["Catalogue", "MapSpec", "read_catalogue"]
+
+_CATALOGUE_KEYS = {"id", "scope", "sector", "sector_as_printed", "figure", "annex", "actors",
+                   "focus", "table", "source", "title"}
+_REQUIRED_KEYS = ("id", "scope", "sector", "actors", "table")
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    """One map of the catalogue."""
+
+    id: str
+    scope: str
+    sector: Sector
+    sector_as_printed: str
+    actors: tuple[Actor, ...]
+    table: Path
+    focus: str = ""
+    figure: int | None = None
+    annex: int | None = None
+    source: str = ""
+    title: str = ""
+
+
+@dataclass
+class Catalogue:
+    """The maps of a catalogue file, in the order it lists them."""
+
+    path: Path
+    maps: dict[str, MapSpec]
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_catalogue(path: str | Path | None = None, *,
+                   vocabulary: Vocabulary | None = None) -> Catalogue:
+    """Read a catalogue; problems are collected on the result, not raised.
+
+    Parameters
+    ----------
+    path
+        A ``catalogue.toml`` file, or a folder holding one (the shipped legends by default).
+    """
+    path = Path(path) if path is not None else shipped_legends() / "catalogue.toml"
+    if path.is_dir():
+        path = path / "catalogue.toml"
+    vocabulary = vocabulary or load_vocabulary(shipped_legends())
+    where = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        return Catalogue(path, {}, [Problem(where, None, None, str(path),
+                                            "an existing catalogue.toml", code="missing-file")])
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        line = _toml_line(str(error))
+        return Catalogue(path, {}, [Problem(where, line, None, str(error),
+                                            "valid TOML", code="toml")])
+    entries = data.get("map", [])
+    problems: list[Problem] = []
+    for key in sorted(set(data) - {"map"}):
+        problems.append(Problem(where, None, key, key, "only [[map]] entries", code="unknown-key"))
+    if not isinstance(entries, list) or not entries:
+        problems.append(Problem(where, None, "map", str(entries)[:60], "one or more [[map]] "
+                                "entries", code="no-maps"))
+        return Catalogue(path, {}, problems)
+    maps: dict[str, MapSpec] = {}
+    text = path.read_text(encoding="utf-8-sig")
+    lines = [n for n, line in enumerate(text.splitlines(), start=1)
+             if line.strip().replace(" ", "") == "[[map]]"]
+    for position, entry in enumerate(entries, start=1):
+        line = lines[position - 1] if position <= len(lines) else None
+        spec = _map_spec(entry, path, position, line, vocabulary, problems)
+        if spec is None:
+            continue
+        if spec.id in maps:
+            problems.append(Problem(where, line, f"map #{position}: id", spec.id,
+                                    "a map id used once", code="duplicate-map"))
+            continue
+        maps[spec.id] = spec
+    return Catalogue(path, maps, problems)
+
+
+def _toml_line(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def _map_spec(entry: object, path: Path, position: int, line: int | None,
+              vocabulary: Vocabulary, problems: list[Problem]) -> MapSpec | None:
+    """Check one [[map]] entry (starting at ``line``); ``None`` when it cannot be used."""
+    where = str(path)
+    if not isinstance(entry, dict):
+        problems.append(Problem(where, line, f"map #{position}", str(entry)[:60], "a table"))
+        return None
+    label = f"map #{position}" + (f" ({entry['id']})" if isinstance(entry.get("id"), str) else "")
+    before = len(problems)
+
+    def bad(key: str, found: object, expected: str, suggestion: str = "", code: str = "") -> None:
+        problems.append(Problem(where, line, f"{label}: {key}", str(found), expected,
+                                suggestion, code=code or "catalogue"))
+
+    for key in sorted(set(entry) - _CATALOGUE_KEYS):
+        bad(key, key, f"one of {sorted(_CATALOGUE_KEYS)}", code="unknown-key")
+    for key in _REQUIRED_KEYS:
+        if key not in entry or entry[key] in ("", []):
+            bad(key, "", "a value", code="missing-value")
+    for key in ("id", "scope", "sector", "sector_as_printed", "focus", "table", "source", "title"):
+        if key in entry and not isinstance(entry[key], str):
+            bad(key, entry[key], "text (in quotes)")
+    for key in ("figure", "annex"):
+        if key in entry and (not isinstance(entry[key], int) or isinstance(entry[key], bool)):
+            bad(key, entry[key], "a whole number")
+    if len(problems) > before:
+        return None
+    # The id names the output file <scope>/<sector>.html: keep it to a safe, readable form.
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*", entry["id"]) or \
+            entry["id"].split("/")[0] != entry["scope"]:
+        bad("id", entry["id"], f"'{entry['scope']}/<name>' in lowercase letters, digits and "
+            "hyphens", code="bad-id")
+    sector = vocabulary.sector(entry["sector"])
+    if sector is None:
+        bad("sector", entry["sector"], "a sector of sectors.csv",
+            did_you_mean(vocabulary.suggest_sector(entry["sector"])), "unknown-sector")
+    if entry["scope"] not in vocabulary.scopes:
+        bad("scope", entry["scope"], f"one of {sorted(vocabulary.scopes)}",
+            code="unknown-scope")
+    actors: list[Actor] = []
+    names = entry["actors"]
+    if not isinstance(names, list) or not all(isinstance(a, str) for a in names):
+        bad("actors", entry["actors"], 'a list of actor names, e.g. ["RESOC Kempen"]')
+    else:
+        for name in entry["actors"]:
+            actor = vocabulary.actor(name)
+            if actor is None:
+                bad("actors", name, "an actor of actors.csv",
+                    did_you_mean(vocabulary.suggest_actor(name)), "unknown-actor")
+            else:
+                actors.append(actor)
+        duplicated = [a.name_nl for a, n in Counter(actors).items() if n > 1]
+        if duplicated:
+            bad("actors", ", ".join(duplicated), "each actor once", code="duplicate-actor")
+    table = (path.parent / entry["table"]).resolve()
+    if not table.is_file():
+        bad("table", entry["table"], f"a legend table relative to {path.parent}",
+            code="missing-file")
+    if len(problems) > before or sector is None:
+        return None
+    return MapSpec(
+        id=entry["id"], scope=entry["scope"], sector=sector,
+        sector_as_printed=entry.get("sector_as_printed", ""), actors=tuple(actors), table=table,
+        focus=entry.get("focus", ""), figure=entry.get("figure"), annex=entry.get("annex"),
+        source=entry.get("source", ""), title=entry.get("title", ""))

@@ -1,0 +1,130 @@
+"""A map's layers as files: GeoPackage for QGIS, CSV and XLSX for spreadsheets.
+
+Every export is written atomically and never over an existing file unless asked. Text that a
+spreadsheet would run as a formula gets a leading ``'`` (:func:`speerpunt_map._tables.
+neutralise_formula`); the toolkit's own reader (:mod:`speerpunt_map._tables`) removes it again,
+so a round trip is lossless. Multi-valued columns (``actor_ids``, ``years``) are written with
+``|`` between the values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ._io import atomic_path, write_bytes
+from ._tables import neutralise_formula, xlsx_text
+
+if TYPE_CHECKING:
+    from .atlas import MapLayers
+
+__all__ = ["MULTI_VALUED", "flatten", "rows_table", "write_csv", "write_gpkg", "write_xlsx"]
+
+_CELL_LIMIT = 32_767  # characters in one spreadsheet cell
+LAYER_NAMES = ("points", "zones", "links", "regions")
+#: The columns of a layer that hold a tuple of values (see :mod:`speerpunt_map.geometry`).
+MULTI_VALUED = ("actor_ids", "years")
+
+
+def rows_table(layers: MapLayers) -> pd.DataFrame:
+    """Every drawn row of the three kinds in one table, in file and row order.
+
+    ``lon``/``lat`` give a point on the feature (the point itself, a point inside a zone,
+    the middle of a link); ``wkt`` the geometry, simplified where needed so that a cell
+    stays within a spreadsheet's 32,767 characters.
+    """
+    frames = []
+    for frame in (layers.points, layers.zones, layers.links):
+        if len(frame):
+            table = pd.DataFrame(flatten(frame).drop(columns="geometry"))
+            anchors = [g if g.geom_type == "Point" else
+                       (g.interpolate(0.5, normalized=True) if g.geom_type == "LineString"
+                        else g.representative_point()) for g in frame.geometry]
+            table["lon"] = [round(p.x, 6) for p in anchors]
+            table["lat"] = [round(p.y, 6) for p in anchors]
+            table["wkt"] = [_cell_wkt(g) for g in frame.geometry]
+            frames.append(table)
+    if not frames:
+        return pd.DataFrame()
+    table = pd.concat(frames, ignore_index=True)
+    return table.sort_values(["file", "row"], kind="stable").reset_index(drop=True)
+
+
+def write_gpkg(layers: MapLayers, path: str | Path, *, overwrite: bool = False) -> Path:
+    """The layers ``points``, ``zones``, ``links`` and ``regions`` in one GeoPackage."""
+    with atomic_path(path, overwrite=overwrite) as temporary:
+        for name in LAYER_NAMES:
+            flatten(getattr(layers, name)).to_file(temporary, layer=name, driver="GPKG")
+    return Path(path)
+
+
+def write_csv(table: pd.DataFrame, path: str | Path, *, overwrite: bool = False) -> Path:
+    """A table as CSV that a spreadsheet opens safely: UTF-8 with BOM, ``;``, formulas
+    neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(list(table.columns))
+    for record in table.itertuples(index=False):
+        writer.writerow([neutralise_formula("" if pd.isna(v) else str(v)) for v in record])
+    return write_bytes(path, buffer.getvalue().encode("utf-8-sig"), overwrite=overwrite)
+
+
+def write_xlsx(table: pd.DataFrame, path: str | Path, *, overwrite: bool = False,
+               sheet_name: str = "rows") -> Path:
+    """A table as an Excel workbook: text as text (never a formula), numbers as numbers."""
+    import openpyxl
+    from openpyxl.cell.cell import TYPE_STRING
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook has its one sheet
+    sheet.title = sheet_name
+    sheet.append([xlsx_text(str(c)) for c in table.columns])
+    for r, record in enumerate(table.itertuples(index=False), start=2):
+        for c, value in enumerate(record, start=1):
+            if _missing(value) or value == "":
+                continue
+            cell = sheet.cell(row=r, column=c)
+            if isinstance(value, (bool, np.bool_)) or not isinstance(
+                    value, (int, float, np.integer, np.floating)):
+                cell.value = xlsx_text(str(value))
+                cell.data_type = TYPE_STRING  # never a formula, whatever it starts with
+            else:
+                cell.value = value.item() if isinstance(value, np.generic) else value
+    sheet.freeze_panes = "A2"
+    with atomic_path(path, overwrite=overwrite) as temporary:
+        book.save(temporary)
+    return Path(path)
+
+
+def flatten(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The frame with its multi-valued columns (tuples) as ``|``-separated text, for files."""
+    tuples = [c for c in MULTI_VALUED if c in frame.columns]
+    if not tuples:
+        return frame
+    return frame.assign(**{c: ["|".join(str(v) for v in cell) for cell in frame[c]]
+                           for c in tuples})
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or \
+        value is pd.NA or value is pd.NaT
+
+
+def _cell_wkt(geometry: shapely.Geometry) -> str:
+    """WKT that fits in a spreadsheet cell: simplified step by step until it does."""
+    text = shapely.to_wkt(geometry, rounding_precision=6)
+    tolerance = 0.0001
+    while len(text) > _CELL_LIMIT:
+        simpler = shapely.simplify(geometry, tolerance, preserve_topology=True)
+        text = shapely.to_wkt(simpler, rounding_precision=5)
+        tolerance *= 2
+    return text

@@ -1,0 +1,69 @@
+"""The pages: one Jinja environment (``templates/map.html.j2``) for the map page, the CMS
+fragment, the index and the matrix.
+
+Every string from a table reaches HTML through this autoescaping environment and JavaScript
+only as JSON (``|tojson``): a remark such as ``<img src=x onerror=alert(1)>`` shows as typed and
+runs nothing. Nothing here compiles rendered text as a template again.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ._leaflet import CDN_CSS, CDN_JS, leaflet_assets
+from ._types import Language
+from .style import Labels
+
+__all__ = ["assets_head", "fragment_page", "index_page", "macros", "map_page", "matrix_page"]
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    folder = resources.files("speerpunt_map") / "templates"
+    return jinja2.Environment(
+        loader=jinja2.FunctionLoader(
+            lambda name: (folder / name).read_text(encoding="utf-8")),
+        autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+@cache
+def macros() -> Any:
+    """The macros of ``templates/map.html.j2`` (layout, popup, tooltip, scripts, pages)."""
+    return _environment().get_template("map.html.j2").module
+
+
+def assets_head(online: bool) -> Markup:
+    """The ``<head>`` part of a map: Leaflet (inline, or linked when online) and our CSS."""
+    own = f"<style>{macros().css()}</style>"
+    if online:
+        return Markup(f'<link rel="stylesheet" href="{CDN_CSS}">\n'
+                      f'<script src="{CDN_JS}"></script>\n{own}')
+    script, css = leaflet_assets()
+    # In a fragment Leaflet may already be on the page: load it once.
+    return Markup(f"<style>{css}</style>\n<script>if (!window.L) {{\n{script}\n}}</script>\n{own}")
+
+
+def map_page(language: Language, title: str, head: str, body: str, script: str) -> str:
+    """A whole page around a rendered map's head, body and script."""
+    return str(macros().page(language, title, Markup(head), Markup(body), Markup(script)))
+
+
+def fragment_page(head: str, body: str, script: str) -> str:
+    """A ``div`` + ``script`` fragment around a rendered map, for a CMS page."""
+    return str(macros().fragment(Markup(head), Markup(body), Markup(script)))
+
+
+def index_page(t: Labels, blocks: list[dict[str, Any]], extras: list[dict[str, str]]) -> str:
+    """The index of a build: its maps by section, with links to their files."""
+    return str(macros().index(t.language, t("index_title"), blocks, t, t("disclaimer"), extras))
+
+
+def matrix_page(t: Labels, columns: list[str], rows: list[dict[str, Any]],
+                totals: list[int]) -> str:
+    """The region × sector heat map."""
+    return str(macros().matrix(t.language, t("matrix_title"), columns, rows, totals, t))

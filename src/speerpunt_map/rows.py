@@ -1,0 +1,272 @@
+"""The legend format, and the checks of one legend row: common columns, then per kind.
+
+A row is a point, a zone or a link (:data:`KINDS`, Dutch names accepted). Every row names a
+source actor and year (:func:`check_row`); a point or a zone names a place
+(:func:`_check_placed`); a link names its end, perhaps its start, and its type
+(:func:`_check_link`). :func:`check_duplicates` then looks across the rows of one table.
+Problems are appended to a list, never raised: a table reports every mistake at once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from ._errors import Problem
+from ._text import did_you_mean, normalise, split_multi
+from ._types import Kind, LinkType, Severity
+from .catalogue import MapSpec
+from .gazetteer import Gazetteer, PlaceRef
+from .vocab import Actor, Vocabulary
+
+__all__ = ["ACCEPT_CODES", "COLUMNS", "DUTCH_COLUMNS", "KINDS", "LINK_TYPES", "NOTES_PREFIX",
+           "LegendRow", "check_duplicates", "check_row"]
+
+COLUMNS: Final = ("kind", "number", "name", "name_as_printed", "place", "link_from", "link_to",
+                  "link_type", "link_type_reason", "source_actor", "year", "source_document",
+                  "source_as_printed", "remark", "annex_x", "accept", "note")
+# Dutch column names a policy officer may type instead (the template offers the English ones).
+DUTCH_COLUMNS: Final = {
+    "soort": "kind", "nummer": "number", "naam": "name", "naam_zoals_gedrukt": "name_as_printed",
+    "plaats": "place", "van": "link_from", "naar": "link_to", "type_verbinding": "link_type",
+    "reden_type": "link_type_reason", "bron_actor": "source_actor", "jaar": "year",
+    "brondocument": "source_document", "bron_zoals_gedrukt": "source_as_printed",
+    "opmerking": "remark", "opmerkingen": "remark", "x_in_annex": "annex_x",
+    "aanvaard": "accept", "notitie": "note",
+}
+KINDS: Final[dict[str, Kind]] = {"point": "point", "punt": "point", "zone": "zone",
+                                 "link": "link", "verbinding": "link"}
+LINK_TYPES: Final[dict[str, LinkType]] = {
+    "infrastructure": "infrastructure", "infrastructuur": "infrastructure",
+    "infrastructureel": "infrastructure", "infrastructural": "infrastructure",
+    "organisation": "organisation", "organization": "organisation",
+    "organisatie": "organisation", "organisatorisch": "organisation",
+    "organisational": "organisation"}
+ACCEPT_CODES: Final = frozenset({"no-source", "uncertain-source", "unnumbered-point",
+                                 "duplicate-row", "duplicate-number", "project-end",
+                                 "actor-not-listed"})
+# A row whose first cell starts with this is a notes row (the template's second row is one).
+NOTES_PREFIX: Final = "#"
+_YEAR = re.compile(r"(19[5-9][0-9]|20[0-9][0-9])")
+_PLACE = "a gazetteer name, a municipality, a custom zone or an actor's region"
+
+
+@dataclass
+class LegendRow:
+    """One row of a legend table, with its references resolved.
+
+    ``cells`` holds every column as typed (missing optional columns as ``""``);
+    the other attributes are the normalised reading of those cells.
+    """
+
+    file: str
+    row: int
+    cells: dict[str, str]
+    kind: Kind
+    number: int | None
+    actors: tuple[Actor, ...]
+    years: tuple[int, ...]
+    accept: frozenset[str]
+    place: PlaceRef | None = None
+    link_from: PlaceRef | None = None
+    link_to: PlaceRef | None = None
+    link_type: LinkType | None = None
+
+
+class _Report:
+    """Appends the problems of one row; an ``accept`` code turns an error into a warning."""
+
+    def __init__(self, where: str, number: int, accept: frozenset[str],
+                 problems: list[Problem]) -> None:
+        self.where, self.number, self.accept, self.problems = where, number, accept, problems
+
+    def __call__(self, column: str, found: str, expected: str, suggestion: str = "", *,
+                 code: str, accepted_by: str = "") -> None:
+        severity: Severity = "warning" if accepted_by and accepted_by in self.accept else "error"
+        self.problems.append(Problem(self.where, self.number, column, found, expected,
+                                     suggestion, severity, code))
+
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+
+def check_row(where: str, number: int, cells: dict[str, str], spec: MapSpec | None,
+              vocabulary: Vocabulary, gazetteer: Gazetteer,
+              problems: list[Problem]) -> LegendRow | None:
+    """Check one row; append its problems; return the row when it can be drawn.
+
+    Parameters
+    ----------
+    where, number
+        The file and row (as a spreadsheet numbers it) the cells come from.
+    cells
+        Every legend column of the row, as typed.
+    spec
+        The map's catalogue entry, when known: its actors may start a link.
+
+    Returns
+    -------
+    LegendRow or None
+        ``None`` when the row has an error (the problem says which).
+    """
+    accept = frozenset(split_multi(cells["accept"]))
+    report = _Report(where, number, accept, problems)
+    before = report.errors()
+    for code in sorted(accept - ACCEPT_CODES):
+        report("accept", code, f"one of {sorted(ACCEPT_CODES)}", code="unknown-accept")
+    kind = KINDS.get(normalise(cells["kind"]))
+    if kind is None:
+        report("kind", cells["kind"], "point, zone or link", code="bad-kind")
+    if not cells["name"].strip():
+        report("name", "", "the name of the point, zone or link", code="missing-value")
+    point_number = _check_number(cells["number"].strip(), kind, report)
+    actors = _check_actors(cells["source_actor"], spec, vocabulary, report)
+    years = _check_years(cells["year"], report)
+    if cells["annex_x"].strip() not in ("", "x", "X"):
+        report("annex_x", cells["annex_x"], "'x' or empty", code="bad-flag")
+    if kind is None:
+        return None
+    row = LegendRow(where, number, cells, kind, point_number, actors, years, accept)
+    if kind == "link":
+        _check_link(row, spec, gazetteer, report)
+    else:
+        _check_placed(row, gazetteer, report)
+    return row if report.errors() == before else None
+
+
+def _check_number(text: str, kind: Kind | None, report: _Report) -> int | None:
+    """Points carry the number printed on the map; zones and links none."""
+    if text:
+        if not (text.isascii() and text.isdigit()):
+            report("number", text, "a whole number, as printed on the map", code="bad-number")
+        elif kind in ("zone", "link"):
+            report("number", text, "no number: only points are numbered", code="bad-number")
+        else:
+            return int(text)
+    elif kind == "point":
+        report("number", "", "the number printed on the map", code="missing-number",
+               accepted_by="unnumbered-point")
+    return None
+
+
+def _check_actors(cell: str, spec: MapSpec | None, vocabulary: Vocabulary,
+                  report: _Report) -> tuple[Actor, ...]:
+    """The source actor(s) of a row: known, and (unless accepted) among the map's actors."""
+    actors: list[Actor] = []
+    for name in split_multi(cell):
+        actor = vocabulary.actor(name)
+        if actor is None:
+            report("source_actor", name, "an actor of actors.csv",
+                   did_you_mean(vocabulary.suggest_actor(name)), code="unknown-actor")
+        else:
+            actors.append(actor)
+    if not cell.strip():
+        report("source_actor", "", "the actor whose document names this row",
+               code="missing-value", accepted_by="no-source")
+    elif spec is not None and actors and not set(actors) & set(spec.actors):
+        report("source_actor", cell,
+               f"an actor of this map ({', '.join(a.name_nl for a in spec.actors)})",
+               code="actor-not-listed", accepted_by="actor-not-listed")
+    return tuple(actors)
+
+
+def _check_years(cell: str, report: _Report) -> tuple[int, ...]:
+    years: list[int] = []
+    for part in split_multi(cell):
+        if _YEAR.fullmatch(part):
+            years.append(int(part))
+        else:
+            report("year", part, "a four-digit year between 1950 and 2099", code="bad-year")
+    if not cell.strip():
+        report("year", "", "the year of the source document", code="missing-value",
+               accepted_by="no-source")
+    return tuple(years)
+
+
+def _check_placed(row: LegendRow, gazetteer: Gazetteer, report: _Report) -> None:
+    """A point or a zone: its place (the ``place`` cell, else its name); no link columns."""
+    cells = row.cells
+    row.place = _resolve(cells["place"] or cells["name"], "place", gazetteer, report)
+    for column in ("link_from", "link_to", "link_type"):
+        if cells[column].strip():
+            report(column, cells[column], f"empty: only links have a {column}",
+                   code="not-a-link")
+
+
+def _check_link(row: LegendRow, spec: MapSpec | None, gazetteer: Gazetteer,
+                report: _Report) -> None:
+    """A link: its end, its start (or an actor whose region it starts from), its type."""
+    cells = row.cells
+    row.link_to = _resolve(cells["link_to"], "link_to", gazetteer, report)
+    if cells["link_from"].strip():
+        row.link_from = _resolve(cells["link_from"], "link_from", gazetteer, report)
+    elif not row.actors and not (spec and spec.actors):
+        report("link_from", "", "a start, or a source actor whose region the link starts "
+               "from", code="unresolvable-link")
+    row.link_type = LINK_TYPES.get(normalise(cells["link_type"]))
+    if row.link_type is None:
+        report("link_type", cells["link_type"], "infrastructure or organisation",
+               code="bad-link-type")
+
+
+def _resolve(text: str, column: str, gazetteer: Gazetteer, report: _Report) -> PlaceRef | None:
+    """The place a cell names; a problem when it is empty or unknown."""
+    text = text.strip()
+    if not text:
+        report(column, "", f"a place: {_PLACE}", code="missing-value")
+        return None
+    ref = gazetteer.resolve(text)
+    if ref is None:
+        report(column, text, "a place known to the gazetteer, a municipality, a custom zone "
+               "or an actor's region", did_you_mean(gazetteer.suggest(text)),
+               code="unknown-place")
+    return ref
+
+
+def check_duplicates(where: str, rows: list[LegendRow], spec: MapSpec | None,
+                      gazetteer: Gazetteer, problems: list[Problem]) -> None:
+    """Point numbers used twice, and the same place (or link) listed twice.
+
+    Two rows are the same when they are of the same kind, resolve to the same place (a link:
+    the same start, end and type) and carry the same name — or names that resolve to the same
+    place ("Haven van Antwerpen", "Port of Antwerp"). Five organisations in one town are five
+    points, not duplicates.
+    """
+    seen_numbers: dict[int, LegendRow] = {}
+    seen_rows: dict[tuple[str, ...], LegendRow] = {}
+    for row in rows:
+        if row.number is not None:
+            first = seen_numbers.setdefault(row.number, row)
+            if first is not row:
+                severity: Severity = ("warning" if "duplicate-number" in row.accept
+                                      else "error")
+                problems.append(Problem(where, row.row, "number", str(row.number),
+                                        f"a number not used before (row {first.row} has it)",
+                                        severity=severity, code="duplicate-number"))
+        first_row = seen_rows.setdefault(_identity(row, spec, gazetteer), row)
+        if first_row is not row:
+            repeated: Severity = "warning" if "duplicate-row" in row.accept else "error"
+            problems.append(Problem(where, row.row, "name", row.cells["name"],
+                                    f"each {row.kind} listed once (row {first_row.row} has the "
+                                    "same)", "remove it, or mark both with accept "
+                                    "'duplicate-row' if the source prints it twice",
+                                    severity=repeated, code="duplicate-row"))
+
+
+def _identity(row: LegendRow, spec: MapSpec | None, gazetteer: Gazetteer) -> tuple[str, ...]:
+    """What a row stands for on the map: its kind, resolved place(s) and name."""
+    name = row.cells["name"]
+    named = gazetteer.resolve(name) if name.strip() else None
+    name_key = f"{named.kind}:{named.id}" if named else normalise(name)
+    if row.kind == "link":
+        if row.link_from is not None:
+            start = row.link_from.id
+        elif row.actors:
+            start = row.actors[0].region
+        else:
+            start = spec.actors[0].region if spec and spec.actors else ""
+        end = row.link_to.id if row.link_to else normalise(row.cells["link_to"])
+        return ("link", start, end, row.link_type or "", name_key)
+    place = row.place.id if row.place else normalise(row.cells["place"])
+    return (row.kind, place, name_key)
