@@ -42,9 +42,9 @@ class MapRoot(folium.Map):
         self.layout_html = Markup("")
         self.spm_title = ""
         # folium's own script macro creates the Leaflet map; the page around it is ours.
-        self.map_script = folium.Map._template.module.script  # type: ignore[attr-defined]
+        self.map_script = folium.Map._template.module.script
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # folium's returns None
         # The map and every layer in it: rendered text stays text (also in a notebook).
         with literal_rendering():
             super().render(**kwargs)

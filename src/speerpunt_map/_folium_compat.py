@@ -86,7 +86,7 @@ class Literal(Element):
 @contextlib.contextmanager
 def literal_rendering() -> Iterator[None]:
     """Let branca keep rendered text as text (see :class:`Literal`) within the block."""
-    module = sys.modules[Element.__module__]
+    module: Any = sys.modules[Element.__module__]
     original = module.Element
     if original is Literal:  # already inside a map's rendering
         yield

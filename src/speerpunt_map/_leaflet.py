@@ -13,7 +13,7 @@ import base64
 import re
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import shapely
@@ -56,7 +56,7 @@ def encoded_area(geometry: shapely.Geometry, tolerance: float) -> dict[str, Any]
     """An area simplified and encoded; the same boundaries serve every map of a build, and
     simplifying them is most of the time a map takes."""
     simple = shapely.simplify(geometry, tolerance, preserve_topology=True)
-    return encode(shapely.geometry.mapping(simple))
+    return encode(cast(Any, simple).__geo_interface__)
 
 
 def encode_ring(ring: Any) -> str:

@@ -30,6 +30,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 from matplotlib.textpath import TextToPath
 
+from ._types import Language
 from .atlas import MapLayers
 from .style import ZONE_FILL_OPACITY, Labels, Style
 
@@ -170,7 +171,7 @@ class Entry:
 
 
 def legend_entries(layers: MapLayers, style: Style, labels: Labels,
-                   language: str) -> list[Entry]:
+                   language: Language) -> list[Entry]:
     """The rows of the legend panel, in reading order: symbols, actors, points, zones."""
     grey = "#444444"
     entries = [Entry(labels("symbology")), Entry(labels("point"), "point", grey),

@@ -176,8 +176,8 @@ def _arrow(ax: Axes, line: shapely.Geometry, extent: Extent, colour: str, *, wid
     The head sits ``head_at`` along the visible part: two thirds, as on the interactive map,
     clear of the markers at the ends; 1 puts it at the end (where a line leaves the map).
     """
-    parts = shapely.get_parts(line.intersection(box(*extent)))
-    parts = [p for p in parts if p.geom_type == "LineString" and p.length > 0]
+    visible = shapely.get_parts(shapely.intersection(line, box(*extent)))
+    parts = [p for p in visible if p.geom_type == "LineString" and p.length > 0]
     for part in parts:
         xy = np.asarray(part.coords)
         _add(ax, Line2D(xy[:, 0], xy[:, 1], color=colour, linewidth=width, linestyle=dash,

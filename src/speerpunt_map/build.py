@@ -17,6 +17,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from ._errors import OutputError
@@ -247,7 +248,7 @@ def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[st
 
 
 def _index_html(results: list[MapResult], output: Path, t: Labels) -> str:
-    sections: dict[str, list[dict[str, object]]] = {}
+    sections: dict[str, list[dict[str, Any]]] = {}
     for result in results:
         scope = result.map_id.split("/")[0]
         # As URLs: a map id with "#", "?", "%" or ":" stays a relative link to its file.

@@ -237,8 +237,9 @@ def _list(args: argparse.Namespace) -> int:
     from .atlas import load_atlas
 
     atlas = load_atlas(args.catalogue, boundary_options=_boundary_options(args))
-    header = ["id", "scope", "sector", "figure", "points", "zones", "links", "rejected"]
-    rows = []
+    header: list[object] = ["id", "scope", "sector", "figure", "points", "zones", "links",
+                            "rejected"]
+    rows: list[list[object]] = []
     for map_id, spec in atlas.maps.items():
         counts = atlas.map(map_id, strict=False).counts
         rows.append([map_id, spec.scope, spec.sector.id, spec.figure or "", counts["points"],
@@ -247,10 +248,10 @@ def _list(args: argparse.Namespace) -> int:
         print("| figure | province | sector | points | zones | links | map id |")
         print("| ---: | --- | --- | ---: | ---: | ---: | --- |")
         for map_id, spec in atlas.maps.items():
-            row = rows[list(atlas.maps).index(map_id)]
+            shown = rows[list(atlas.maps).index(map_id)]
             scope = atlas.vocabulary.scopes[spec.scope].name_nl.removeprefix("provincie ")
             sector = spec.sector_as_printed or spec.sector.label_nl
-            print(f"| {row[3]} | {scope} | {sector} | {row[4]} | {row[5]} | {row[6]} | "
+            print(f"| {shown[3]} | {scope} | {sector} | {shown[4]} | {shown[5]} | {shown[6]} | "
                   f"`{map_id}` |")
         return 0
     if args.csv:

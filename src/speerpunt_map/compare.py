@@ -143,15 +143,15 @@ def write_matrix_into(folder: OutputFolder, resources: Resources, *, language: L
                       inventory: pd.DataFrame | None = None) -> list[Path]:
     """:func:`write_matrix` into an output folder a build is writing (one manifest)."""
     output = folder.path
-    for name in ("matrix.csv", "matrix.html"):
-        folder.check(output / name)
+    for file_name in ("matrix.csv", "matrix.html"):
+        folder.check(output / file_name)
     inventory = resources.inventory() if inventory is None else inventory
     matrix = sector_matrix(inventory, language=language, vocabulary=resources.vocabulary)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([matrix.index.name, *matrix.columns])
-    for name, row in matrix.iterrows():
-        writer.writerow([neutralise_formula(str(v)) for v in (name, *row)])
+    for name, values in matrix.iterrows():
+        writer.writerow([neutralise_formula(str(v)) for v in (str(name), *values)])
     csv_path = folder.write_bytes(output / "matrix.csv", buffer.getvalue().encode("utf-8-sig"))
     html_path = folder.write_text(output / "matrix.html",
                                   _matrix_html(inventory, matrix, language, resources))
@@ -162,17 +162,18 @@ def _matrix_html(inventory: pd.DataFrame, matrix: pd.DataFrame, language: Langua
                  resources: Resources) -> str:
     t = resources.labels(language)
     vocabulary = resources.vocabulary
-    details = {}
-    for row in inventory.itertuples(index=False):
-        actor = vocabulary.actors[row.region].name(language)
-        sector = vocabulary.sectors[row.sector].label(language)
-        details[actor, sector] = (f"{row.sector_as_printed} — {row.document} {row.period}"
-                                  f" ({row.basis})").strip()
+    details: dict[tuple[str, str], str] = {}
+    for cell in inventory.to_dict("records"):
+        actor = vocabulary.actors[cell["region"]].name(language)
+        sector = vocabulary.sectors[cell["sector"]].label(language)
+        details[actor, sector] = (f"{cell['sector_as_printed']} — {cell['document']} "
+                                  f"{cell['period']} ({cell['basis']})").strip()
     kinds = {a.name(language): a.kind for a in vocabulary.actors.values()}
     rows = [{"name": name, "kind": kinds.get(name, ""),
              "cells": [{"value": value, "title": details.get((name, column), "")}
-                       for column, value in row.items()]}
-            for name, row in matrix.iterrows()]
+                       for column, value in zip(matrix.columns, values, strict=True)]}
+            for name, values in zip(map(str, matrix.index), matrix.to_numpy().tolist(),
+                                    strict=True)]
     totals = [int((matrix[c] != "").sum()) for c in matrix.columns]
     return matrix_page(t, list(matrix.columns), rows, totals)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -221,20 +221,22 @@ def feature_texts(frame: pd.DataFrame, kind: Kind, t: Labels,
                   names: dict[str, str]) -> Iterator[FeatureText]:
     """The text of each row of a layer, in the layer's order."""
     for row in frame.itertuples(index=False):
-        link_type: LinkType | None = getattr(row, "link_type", None) if kind == "link" else None
+        record: Any = row  # a namedtuple of the layer's columns (see speerpunt_map.geometry)
+        link_type: LinkType | None = record.link_type if kind == "link" else None
         if kind == "link":
             kind_label = t("link_infrastructure") if link_type == "infrastructure" else \
                 t("link_organisation")
         else:
             kind_label = t(kind)
         yield FeatureText(
-            kind=kind, name=_text(row.name), label=_text(getattr(row, "label", "")),
-            kind_label=kind_label, actors=tuple(names.get(a, a) for a in row.actor_ids),
-            years=tuple(row.years),
-            source=_text(row.source_document) or _text(row.source_as_printed),
-            remark=_text(row.remark), link_type=link_type,
-            link_from=_text(getattr(row, "from_name", "")),
-            link_to=_text(getattr(row, "to_name", "")), file=str(row.file), row=int(row.row))
+            kind=kind, name=_text(record.name), label=_text(getattr(record, "label", "")),
+            kind_label=kind_label, actors=tuple(names.get(a, a) for a in record.actor_ids),
+            years=tuple(record.years),
+            source=_text(record.source_document) or _text(record.source_as_printed),
+            remark=_text(record.remark), link_type=link_type,
+            link_from=_text(getattr(record, "from_name", "")),
+            link_to=_text(getattr(record, "to_name", "")), file=str(record.file),
+            row=int(record.row))
 
 
 def region_text(name: str, method: str, t: Labels) -> FeatureText:

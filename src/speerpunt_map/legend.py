@@ -145,8 +145,8 @@ def read_legend(path: str | Path, *, spec: MapSpec | None = None,
     # Problems name the columns as the table types them (e.g. Dutch headers).
     typed = {ours: table.header[indices[0]] for ours, indices in columns.items()
              if table.header[indices[0]] != ours}
-    problems = [replace(p, column=typed.get(p.column, p.column)) if p.file == where else p
-                for p in problems]
+    problems = [replace(p, column=typed.get(p.column, p.column))
+                if p.file == where and p.column is not None else p for p in problems]
     ragged = [p.row for p in table.problems if p.code == "ragged-row" and p.row is not None]
     legend = Legend(path, rows, spec, problems, rows_read=len(table.rows) + len(ragged),
                     read_as=table.describe(), encoding=table.encoding,

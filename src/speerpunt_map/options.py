@@ -127,10 +127,11 @@ class BoundaryOptions:
                 check_crs_text(table["crs"])
             except ValueError as error:
                 raise BoundaryError(f"{config}: [boundaries] crs {error}") from None
-        file: str | Path | None = table.get("path")
-        if file is not None and "://" not in file and not file.startswith("/vsi"):
+        text: str | None = table.get("path")
+        file: str | Path | None = text
+        if text is not None and "://" not in text and not text.startswith("/vsi"):
             # A relative path in the config file is relative to the config file.
-            file = (config.parent / file).resolve()
+            file = (config.parent / text).resolve()
         return cls(path=file, layer=table.get("layer"), columns=dict(columns),
                    crs=table.get("crs"), vintage=table.get("vintage"))
 

@@ -72,10 +72,11 @@ def write_template(path: str | Path, *, overwrite: bool = False,
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
     vocabulary = vocabulary or load_vocabulary(shipped_legends())
     book = Workbook()
-    legend = book.active
+    legend = book.worksheets[0]  # a new workbook has its one sheet
     legend.title = "legend"
     legend.append(list(COLUMNS))
     legend.append([NOTES[c] for c in COLUMNS])
@@ -91,7 +92,7 @@ def write_template(path: str | Path, *, overwrite: bool = False,
     # The lists behind the drop-downs, on a hidden sheet (Excel limits inline lists to 255
     # characters, which the actor names exceed).
     lists = book.create_sheet("lists")
-    columns = {
+    columns: dict[str, list[str]] = {
         "kind": ["point", "zone", "link"],
         "link_type": sorted(set(LINK_TYPES.values())),
         "actor": sorted(a.name_nl for a in vocabulary.actors.values()),
@@ -108,7 +109,7 @@ def write_template(path: str | Path, *, overwrite: bool = False,
         ranges[name] = f"lists!${letter}$2:${letter}${len(values) + 1}"
     lists.sheet_state = "hidden"
 
-    def drop_down(sheet, source: str, cells: str, allow_other: bool = False) -> None:
+    def drop_down(sheet: Worksheet, source: str, cells: str, allow_other: bool = False) -> None:
         validation = DataValidation(type="list", formula1=f"={source}", allow_blank=True)
         validation.showErrorMessage = not allow_other
         validation.add(cells)
