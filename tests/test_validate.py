@@ -335,3 +335,26 @@ def test_a_link_without_start_may_start_at_the_maps_actor(tmp_path: Path) -> Non
     legend = read_legend(spec.table, spec=spec)
     assert legend.errors == []
     assert [r.kind for r in legend.rows] == ["point", "point", "point", "link"]
+
+
+def test_messages_say_what_was_meant(tmp_path: Path) -> None:
+    """Close matches for controlled values and for column headers (Dutch and English), and
+    the cell of a workbook's problem."""
+    grid = [["kind", "number", "name", "place", "link_to", "link_type", "actor", "source_actor",
+             "year"],
+            ["link", "", "X", "", "haven-antwerpen", "infra", "", "RESOC Kempen", "2009"],
+            ["pnt", "2", "Y", "vito-mol", "", "", "", "RESOC Kempen", "2009"]]
+    legend = read_legend(write_excel_belgian_csv(tmp_path / "t.csv", grid))
+    by_column = {p.column: p for p in legend.problems}
+    assert "did you mean 'infrastructure'?" in by_column["link_type"].suggestion
+    assert "did you mean 'point'?" in by_column["kind"].suggestion
+    assert "source_actor" in by_column["actor"].suggestion  # the header typed short
+
+    book = openpyxl.Workbook()
+    sheet = book.worksheets[0]
+    for values in (["kind", "number", "name", "place", "source_actor", "year"],
+                   ["point", "1", "A", "Geeel", "RESOC Kempen", "2009"]):
+        sheet.append(values)
+    book.save(tmp_path / "t.xlsx")
+    problem = next(p for p in read_legend(tmp_path / "t.xlsx").problems if p.column == "place")
+    assert problem.cell == "D2" and "cell D2" in str(problem)

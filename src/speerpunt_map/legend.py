@@ -142,11 +142,9 @@ def read_legend(path: str | Path, *, spec: MapSpec | None = None,
     # A row with any error is not drawn (the duplicate checks come after the row checks).
     rejected = {p.row for p in problems if p.severity == "error" and p.file == where}
     rows = [row for row in rows if row.row not in rejected]
-    # Problems name the columns as the table types them (e.g. Dutch headers).
-    typed = {ours: table.header[indices[0]] for ours, indices in columns.items()
-             if table.header[indices[0]] != ours}
-    problems = [replace(p, column=typed.get(p.column, p.column))
-                if p.file == where and p.column is not None else p for p in problems]
+    # Problems name the columns as the table types them (e.g. Dutch headers), and in a
+    # workbook the cell ("F7").
+    problems = [_as_typed(p, table, columns) if p.file == where else p for p in problems]
     ragged = [p.row for p in table.problems if p.code == "ragged-row" and p.row is not None]
     legend = Legend(path, rows, spec, problems, rows_read=len(table.rows) + len(ragged),
                     read_as=table.describe(), encoding=table.encoding,
@@ -154,6 +152,19 @@ def read_legend(path: str | Path, *, spec: MapSpec | None = None,
                     data_rows=sorted([*table.row_numbers, *ragged]))
     log.info("%s", legend.summary())
     return legend
+
+
+def _as_typed(problem: Problem, table: Table, columns: dict[str, list[int]]) -> Problem:
+    """A row's problem with the column named as typed and, in a workbook, its cell address."""
+    from openpyxl.utils import get_column_letter
+
+    if problem.column is None or problem.column not in columns:
+        return problem
+    index = columns[problem.column][0]
+    cell = problem.cell
+    if table.sheet is not None and problem.row is not None and not cell:
+        cell = f"{get_column_letter(index + 1)}{problem.row}"
+    return replace(problem, column=table.header[index], cell=cell)
 
 
 def _canonical(typed: str) -> str:
@@ -177,9 +188,13 @@ def _header(where: str, table: Table, problems: list[Problem]) -> dict[str, list
             continue
         ours = _canonical(typed)
         if ours not in COLUMNS:
+            key = normalise(typed).replace(" ", "_")
+            known = [*COLUMNS, *DUTCH_COLUMNS]
+            close = [n for n in known if key and key in n][:3] or close_matches(key, known, n=3)
             problems.append(Problem(where, row, typed, typed, "one of the legend columns",
-                                    did_you_mean(close_matches(typed, COLUMNS)),
-                                    code="unknown-column"))
+                                    did_you_mean(_with_meaning(close)) or
+                                    f"the columns are {', '.join(COLUMNS)} (or their Dutch "
+                                    "names, see legends/README.md)", code="unknown-column"))
             continue
         columns[ours].append(index)
     for ours, indices in columns.items():
@@ -192,6 +207,11 @@ def _header(where: str, table: Table, problems: list[Problem]) -> dict[str, list
             problems.append(Problem(where, row, column, "(no such column)",
                                     f"a column {column!r}", code="missing-column"))
     return dict(columns)
+
+
+def _with_meaning(names: list[str]) -> list[str]:
+    """Dutch column names with the column they stand for: ``bron_actor (source_actor)``."""
+    return [f"{n} ({DUTCH_COLUMNS[n]})" if n in DUTCH_COLUMNS else n for n in names]
 
 
 def _cells(where: str, number: int, record: list[str], columns: dict[str, list[int]],

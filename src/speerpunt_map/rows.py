@@ -10,11 +10,12 @@ Problems are appended to a list, never raised: a table reports every mistake at 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
 from ._errors import Problem
-from ._text import did_you_mean, normalise, split_multi
+from ._text import close_matches, did_you_mean, normalise, split_multi
 from ._types import Kind, LinkType, Severity
 from .catalogue import MapSpec
 from .gazetteer import Gazetteer, PlaceRef
@@ -117,7 +118,8 @@ def check_row(where: str, number: int, cells: dict[str, str], spec: MapSpec | No
         report("accept", code, f"one of {sorted(ACCEPT_CODES)}", code="unknown-accept")
     kind = KINDS.get(normalise(cells["kind"]))
     if kind is None:
-        report("kind", cells["kind"], "point, zone or link", code="bad-kind")
+        report("kind", cells["kind"], "point, zone or link (punt, zone, verbinding)",
+               _suggest(cells["kind"], KINDS), code="bad-kind")
     if not cells["name"].strip():
         report("name", "", "the name of the point, zone or link", code="missing-value")
     point_number = _check_number(cells["number"].strip(), kind, report)
@@ -133,6 +135,16 @@ def check_row(where: str, number: int, cells: dict[str, str], spec: MapSpec | No
     else:
         _check_placed(row, gazetteer, report)
     return row if report.errors() == before else None
+
+
+def _suggest(typed: str, values: Mapping[str, str]) -> str:
+    """"did you mean 'infrastructure'?" for a controlled value typed short or misspelt."""
+    key = normalise(typed)
+    if not key:
+        return ""
+    starts = sorted({value for name, value in values.items() if name.startswith(key)})
+    close = starts or sorted({values[n] for n in close_matches(key, values, n=3)})
+    return did_you_mean(close)
 
 
 def _check_number(text: str, kind: Kind | None, report: _Report) -> int | None:
@@ -207,7 +219,7 @@ def _check_link(row: LegendRow, spec: MapSpec | None, gazetteer: Gazetteer,
     row.link_type = LINK_TYPES.get(normalise(cells["link_type"]))
     if row.link_type is None:
         report("link_type", cells["link_type"], "infrastructure or organisation",
-               code="bad-link-type")
+               _suggest(cells["link_type"], LINK_TYPES), code="bad-link-type")
 
 
 def _resolve(text: str, column: str, gazetteer: Gazetteer, report: _Report) -> PlaceRef | None:
