@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from ._errors import Problem
-from ._text import close_matches, did_you_mean, normalise, split_multi
+from ._text import close_matches, did_you_mean, normalise, slug, split_multi
 from ._types import Kind, LinkType, Severity
 from .catalogue import MapSpec
 from .gazetteer import Gazetteer, PlaceRef
@@ -230,10 +230,25 @@ def _resolve(text: str, column: str, gazetteer: Gazetteer, report: _Report) -> P
         return None
     ref = gazetteer.resolve(text)
     if ref is None:
+        hint = did_you_mean(gazetteer.suggest(text))
         report(column, text, "a place known to the gazetteer, a municipality, a custom zone "
-               "or an actor's region", did_you_mean(gazetteer.suggest(text)),
+               "or an actor's region", (hint + "; " if hint else "") + how_to_add_place(text),
                code="unknown-place")
     return ref
+
+
+#: The columns of a workspace's ``places.csv`` (as the shipped ``geodata/gazetteer/*.csv``).
+PLACE_COLUMNS: Final = ("id", "name", "aliases", "kind", "lon", "lat", "country",
+                        "municipality", "method", "precision_m", "source", "note")
+
+
+def how_to_add_place(name: str) -> str:
+    """What to do about an unknown place: the file, its columns, and a row to paste."""
+    row = [slug(name) or "my-place", name, "", "site", "LON", "LAT", "BE", "", "METHOD",
+           "PRECISION_M", "SOURCE", ""]
+    return ("if it is a place of your own, add it to places.csv in your workspace "
+            f"(columns {','.join(PLACE_COLUMNS)}), e.g. the row: {','.join(row)} "
+            "— with its WGS84 longitude/latitude, how you found them and how precise they are")
 
 
 def check_duplicates(where: str, rows: list[LegendRow], spec: MapSpec | None,
