@@ -202,6 +202,18 @@ def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[st
         Re-raise the first error instead of recording it.
     progress
         Called as ``progress(done, total, map_id)`` before each map.
+
+    Returns
+    -------
+    BuildResult
+        Per map its files, counts, rows not drawn or error; the index; the time taken.
+
+    Raises
+    ------
+    OutputError
+        For a full or read-only disk, or a file in ``output`` the build may not replace.
+    KeyError
+        For an unknown map id or sector in the selection.
     """
     started = time.perf_counter()
     formats = tuple(dict.fromkeys(formats))

@@ -121,6 +121,19 @@ def read_legend(path: str | Path, *, spec: MapSpec | None = None,
     spec
         The catalogue entry of the table's map, when known: its actors are the actors a link
         without a start may begin from.
+    vocabulary, gazetteer
+        The sectors and actors, and the places, names resolve to (the shipped ones by
+        default; an atlas passes its own, see :class:`speerpunt_map.Resources`).
+
+    Returns
+    -------
+    Legend
+        Every data row either in ``rows`` (to be drawn) or in ``rejected`` (with its problem).
+
+    Examples
+    --------
+    >>> legend = read_legend("legends/antwerpen/logistiek.csv")  # doctest: +SKIP
+    >>> legend.summary()                                         # doctest: +SKIP
     """
     path = Path(path)
     vocabulary = vocabulary or load_vocabulary(shipped_legends())
@@ -239,6 +252,14 @@ def validate(paths: list[str | Path] | None = None, *, vocabulary: Vocabulary | 
     paths
         Catalogue files, legend tables, or folders holding a ``catalogue.toml``. The shipped
         legends when empty.
+    vocabulary, gazetteer
+        The sectors and actors, and the places, names resolve to (the shipped ones by
+        default; an atlas passes its own, see :class:`speerpunt_map.Resources`).
+
+    Returns
+    -------
+    list of Problem
+        In file order; ``severity`` tells errors from warnings.
     """
     vocabulary = vocabulary or load_vocabulary(shipped_legends())
     gazetteer = gazetteer or load_gazetteer(shipped_geodata(), vocabulary=vocabulary)
@@ -258,7 +279,22 @@ def validate(paths: list[str | Path] | None = None, *, vocabulary: Vocabulary | 
 def load_legend(path: str | Path, *, spec: MapSpec | None = None,
                 vocabulary: Vocabulary | None = None,
                 gazetteer: Gazetteer | None = None) -> Legend:
-    """Read a legend table and raise :class:`LegendError` if it has any error."""
+    """Read a legend table and raise :class:`LegendError` if it has any error.
+
+    Parameters
+    ----------
+    path, spec, vocabulary, gazetteer
+        As for :func:`read_legend`.
+
+    Returns
+    -------
+    Legend
+
+    Raises
+    ------
+    LegendError
+        With every problem of the table, when one of them is an error.
+    """
     legend = read_legend(path, spec=spec, vocabulary=vocabulary, gazetteer=gazetteer)
     if legend.errors:
         raise LegendError(legend.problems)

@@ -167,6 +167,24 @@ def figure_bytes(layers: MapLayers, kind: str, *, language: Language = "nl") -> 
     """The printable figure of a map as the bytes of a ``png``, ``pdf`` or ``svg`` file.
 
     The same map gives the same bytes (no timestamps, SVG ids from a fixed salt).
+
+    Parameters
+    ----------
+    layers
+        The map to draw.
+    kind
+        ``"png"``, ``"pdf"`` or ``"svg"``.
+    language
+        ``"nl"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    OutputError
+        For another kind.
     """
     if kind not in _METADATA:
         raise OutputError(f"cannot write a figure as {kind!r}; use png, pdf or svg")
