@@ -65,16 +65,25 @@ class Problem:
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column:
-            parts.append(f"column {self.column!r}")
+            column = self.column if len(self.column) <= _SHOWN_FOUND else \
+                self.column[:_SHOWN_FOUND // 4] + "…"
+            parts.append(f"column {column!r}")
         if self.cell:
             parts.append(f"cell {self.cell}")
         return ", ".join(parts)
 
     def __str__(self) -> str:
-        text = f"{self.location()}: {self.severity}: found {self.found!r}; expected {self.expected}"
+        found = repr(self.found)
+        if len(self.found) > _SHOWN_FOUND:  # a 1 MB cell is shown by its start and length
+            found = f"{self.found[:_SHOWN_FOUND // 2]!r}… ({len(self.found):,} characters)"
+        text = f"{self.location()}: {self.severity}: found {found}; expected {self.expected}"
         if self.suggestion:
             text += f" ({self.suggestion})"
         return text
+
+
+# The most characters of a value found that a message quotes.
+_SHOWN_FOUND = 200
 
 
 def _shown_path(file: str) -> str:
