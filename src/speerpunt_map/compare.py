@@ -2,9 +2,13 @@
 
 The report's Tables 5–9 (summarised in its Figures 11–12) are kept as
 ``legends/inventory.csv``: one row per (region, sector) cell, with what it was reconstructed
-from. :func:`sector_matrix` turns it into a regions × sectors table; :func:`write_matrix`
-writes it as CSV and as an HTML heat map. :func:`actor_sector_counts` counts what the legends
-draw per actor and sector, for comparing regions in a notebook.
+from. :func:`inventory_matrix` turns it into a regions × sectors table; :func:`write_matrix`
+writes it as CSV and as an HTML heat map (``speerpunt-map matrix``, and every build).
+:func:`actor_sector_counts` counts what the legends draw per actor and sector.
+
+For analysis, :func:`speerpunt_map.analysis.sector_matrix` gives the same inventory in long
+form beside what the catalogue and the drawn rows say, and
+:func:`speerpunt_map.comparison.compare_regions` compares two regions.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from .pages import matrix_page
 from .resources import Resources
 from .vocab import Vocabulary, load_vocabulary
 
-__all__ = ["actor_sector_counts", "load_inventory", "sector_matrix", "write_matrix",
+__all__ = ["actor_sector_counts", "inventory_matrix", "load_inventory", "write_matrix",
            "write_matrix_into"]
 
 _COLUMNS = ("region", "sector", "sector_as_printed", "document", "period", "recent", "basis",
@@ -74,9 +78,9 @@ def load_inventory(path: str | Path | None = None, *,
     return frame
 
 
-def sector_matrix(inventory: pd.DataFrame | None = None, *, language: Language = "nl",
-                  vocabulary: Vocabulary | None = None) -> pd.DataFrame:
-    """Regions (rows, grouped by province) × sectors (columns).
+def inventory_matrix(inventory: pd.DataFrame | None = None, *, language: Language = "nl",
+                     vocabulary: Vocabulary | None = None) -> pd.DataFrame:
+    """The inventory as regions (rows, grouped by province) × sectors (columns).
 
     A cell is ``"x"`` where the region chose the sector, ``"x (recent)"`` where the report says
     it came up in the 2013 update, and empty otherwise.
@@ -93,6 +97,12 @@ def sector_matrix(inventory: pd.DataFrame | None = None, *, language: Language =
     Returns
     -------
     pandas.DataFrame
+        Indexed by region name; one column per sector label.
+
+    Examples
+    --------
+    >>> resources = Resources.load()                                        # doctest: +SKIP
+    >>> inventory_matrix(resources.inventory(), vocabulary=resources.vocabulary)  # doctest: +SKIP
     """
     vocabulary = vocabulary or load_vocabulary(shipped_legends())
     inventory = load_inventory(vocabulary=vocabulary) if inventory is None else inventory
@@ -146,7 +156,7 @@ def write_matrix_into(folder: OutputFolder, resources: Resources, *, language: L
     for file_name in ("matrix.csv", "matrix.html"):
         folder.check(output / file_name)
     inventory = resources.inventory() if inventory is None else inventory
-    matrix = sector_matrix(inventory, language=language, vocabulary=resources.vocabulary)
+    matrix = inventory_matrix(inventory, language=language, vocabulary=resources.vocabulary)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([matrix.index.name, *matrix.columns])
@@ -182,7 +192,10 @@ def actor_sector_counts(atlas: Atlas) -> pd.DataFrame:
     """Points, zones and links the legends draw per source actor and sector.
 
     One row per (actor, sector) with columns ``points``, ``zones``, ``links``: who names what
-    where, across all maps of the atlas.
+    where, across all maps of the atlas; rows that name no source count for ``(no source)``.
+    (:func:`speerpunt_map.analysis.sector_matrix` with ``basis="drawn"`` gives the same counts
+    per region, with links that name no source credited as the legend's convention draws
+    them.)
     """
     records = []
     for map_id, spec in atlas.maps.items():
