@@ -35,6 +35,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from speerpunt_map import Legend, LegendError, Problem, read_legend
+from speerpunt_map._characters import invisible_characters
 from speerpunt_map._tables import FORMULA_START, read_table, restore_formula
 from speerpunt_map.gazetteer import Gazetteer, load_gazetteer
 from speerpunt_map.legend import COLUMNS, KINDS, LINK_TYPES, NOTES_PREFIX
@@ -275,6 +276,8 @@ def legends(draw: st.DrawFn, alphabet: st.SearchStrategy[str],
             row["link_from"] = draw(st.sampled_from(["", *names]))
             row["link_type"] = draw(st.sampled_from(sorted(LINK_TYPES)))
         assume(not _escaped(row["name"]))
+        # (a name with a zero-width, bidi or control character is an error: not a valid row)
+        assume(not invisible_characters(row["name"]))
         rows.append(row)
     return rows
 

@@ -358,3 +358,21 @@ def test_messages_say_what_was_meant(tmp_path: Path) -> None:
     book.save(tmp_path / "t.xlsx")
     problem = next(p for p in read_legend(tmp_path / "t.xlsx").problems if p.column == "place")
     assert problem.cell == "D2" and "cell D2" in str(problem)
+
+
+@pytest.mark.parametrize(("cell", "character"), [
+    ("Ge\u200bel", "U+200B ZERO WIDTH SPACE"), ("\u202eGeel", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("Geel\u2066", "U+2066 LEFT-TO-RIGHT ISOLATE"), ("Ge\x07el", "U+0007 BELL")])
+def test_an_invisible_character_in_a_place_is_an_error_naming_it(
+        tmp_path: Path, cell: str, character: str) -> None:
+    """'Ge\\u200bel' would otherwise resolve silently to Geel (names are compared without
+    such characters) while the file says something else."""
+    grid = [["kind", "number", "name", "place", "source_actor", "year"],
+            ["point", "1", "VITO", cell, "RESOC Kempen", "2009"]]
+    path = tmp_path / "t.csv"
+    path.write_text("\r\n".join(";".join(r) for r in grid) + "\r\n", encoding="utf-8-sig")
+    legend = read_legend(path)
+    [problem] = [p for p in legend.problems if p.code == "invisible-character"]
+    assert (problem.row, problem.column) == (2, "place")
+    assert character in problem.suggestion
+    assert legend.rows == [] and legend.rejected == [2]

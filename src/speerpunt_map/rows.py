@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from ._characters import invisible_character_problems
 from ._errors import Problem
 from ._text import close_matches, did_you_mean, normalise, slug, split_multi
 from ._types import Kind, LinkType, Severity
@@ -116,6 +117,8 @@ def check_row(where: str, number: int, cells: dict[str, str], spec: MapSpec | No
     before = report.errors()
     for code in sorted(accept - ACCEPT_CODES):
         report("accept", code, f"one of {sorted(ACCEPT_CODES)}", code="unknown-accept")
+    # A zero-width or bidi character would make a name look like another (or like itself).
+    problems.extend(invisible_character_problems(where, number, cells))
     kind = KINDS.get(normalise(cells["kind"]))
     if kind is None:
         report("kind", cells["kind"], "point, zone or link (punt, zone, verbinding)",
