@@ -234,7 +234,9 @@ def test_a_pdf_saved_as_csv(tmp_path: Path) -> None:
 def ole_file(streams: list[str], storages: tuple[str, ...] = ()) -> bytes:
     """A minimal OLE compound file (version 3, 512-byte sectors), as every Office 97-2003
     file and every password-protected OOXML file is: the header, one allocation (FAT) sector
-    and one directory sector with the root entry, ``storages`` and ``streams`` (empty)."""
+    and one directory sector with the root entry, ``storages`` and ``streams`` (empty).
+    libmagic's ``file`` calls the two kinds written below "CDFV2 Encrypted" and "CDFV2
+    Microsoft Excel"."""
     entries = [("Root Entry", 5)] + [(s, 1) for s in storages] + [(s, 2) for s in streams]
     assert len(entries) <= 4  # one directory sector
     header = bytearray(512)
@@ -405,6 +407,18 @@ def test_an_undecodable_byte_names_its_row_and_column(tmp_path: Path) -> None:
     assert "UTF-8 (the file starts with a UTF-8 BOM)" in legend.problems[0].expected
 
 
+def test_many_undecodable_cells_are_listed_up_to_twenty_and_counted(tmp_path: Path) -> None:
+    """A Windows-1252 file given a UTF-8 byte-order mark: every accent is a bad byte."""
+    rows = [";".join(point(str(n), f"Caf@ {n}")) for n in range(1, 31)]
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join([";".join(HEADER), *rows]).encode()
+                     .replace(b"@", b"\xe9"))
+    problems = read_legend(path).problems
+    assert [p.row for p in problems] == [*range(2, 22), None]
+    assert problems[-1].found == "10 more cell(s) with such bytes"
+    assert "the file mixes encodings" in problems[0].suggestion
+
+
 def test_a_byte_no_encoding_knows_names_its_column(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     lines = [";".join(HEADER), ";".join(point("1", "VITO", "vito-mol", remark="x@y"))]
@@ -473,6 +487,17 @@ def test_invisible_characters_in_identifying_cells_are_errors(tmp_path: Path,
     # Free text keeps what was typed, control characters included.
     assert table.rows[0]["remark"] == "vrije tekst\u200b met \x07"
     assert table.rows[2]["remark"] == "\u202e"
+
+
+def test_an_invisible_character_in_a_dutch_workbook_is_named_as_typed(tmp_path: Path) -> None:
+    grid = [["soort", "nummer", "naam", "plaats", "bron_actor", "jaar", "opmerking"],
+            ["punt", "1", "\u202eOTIV", "vito-mol", "RESOC Kempen", "2009", "tekst\u200b"],
+            ["punt", "2", "Thomas More", "Geel", "RESOC Kempen", "2009", ""]]
+    legend = read_legend(write_xlsx(tmp_path / "t.xlsx", grid))
+    [problem] = legend.problems
+    assert str(problem).startswith(f"{tmp_path / 't.xlsx'}, row 2, column 'naam'")
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in str(problem)
+    assert [row.row for row in legend.rows] == [3] and legend.rejected == [2]
 
 
 def test_control_characters_in_free_text_are_kept_and_can_be_shown() -> None:

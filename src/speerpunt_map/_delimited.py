@@ -177,11 +177,15 @@ def _undecodable(path: Path, data: bytes, codec: str, expected: str,
     header_record = next((r for r in records if any(c.strip() for c in r.cells)), None)
     header = [_shown(c.strip()) for c in header_record.cells] if header_record else []
     advice = "the file mixes encodings" if bom else "the file is in no encoding we know"
-    problems = []
+    problems: list[Problem] = []
+    more_cells = 0
     for record in records:
         for index, cell in enumerate(record.cells):
             first = _MARKED.search(cell)
             if first is None:
+                continue
+            if len(problems) == _SHOWN_BAD_CELLS:  # enough to see the pattern: count the rest
+                more_cells += 1
                 continue
             before = "".join(record.cells[:index]) + cell[:first.start()]
             line = (record.lines[0] if record.lines else 1) + len(_LINE_BREAK.findall(before))
@@ -198,11 +202,10 @@ def _undecodable(path: Path, data: bytes, codec: str, expected: str,
     if not problems:  # the byte is in no cell (it cannot be, but say what was found)
         problems.append(Problem(str(path), None, None, "an undecodable byte", expected,
                                 code="encoding"))
-    if len(problems) > _SHOWN_BAD_CELLS:
-        rest = len(problems) - _SHOWN_BAD_CELLS
-        problems = problems[:_SHOWN_BAD_CELLS] + [Problem(
-            str(path), None, None, f"{rest} more cell(s) with such bytes", expected,
-            "save the file as 'CSV UTF-8' from Excel", code="encoding")]
+    if more_cells:
+        problems.append(Problem(str(path), None, None,
+                                f"{more_cells:,} more cell(s) with such bytes", expected,
+                                "save the file as 'CSV UTF-8' from Excel", code="encoding"))
     return LegendError(problems)
 
 
