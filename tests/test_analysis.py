@@ -206,6 +206,8 @@ def test_the_zone_overlap_is_measured_in_lambert_72(atlas: Atlas) -> None:
     assert row["overlap_km2"] <= min(row["zones_a_km2"], row["zones_b_km2"])
     assert comparison.overlaps.crs == "EPSG:4326"
     assert comparison.overlaps["area_km2"].sum() >= comparison.overlap_km2 - 0.01
+    # Whatever the sector, the ground both name is at least the ground of a common sector.
+    assert comparison.overlap_any_km2 >= comparison.overlap_km2
 
 
 def test_the_links_between_two_regions_have_an_end_in_each(atlas: Atlas) -> None:

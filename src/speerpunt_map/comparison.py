@@ -125,6 +125,9 @@ class Comparison:
         :func:`~speerpunt_map.analysis.atlas_links`); empty when both sides are one region.
     overlap_km2
         The ground covered by zones of both sides of a common sector (each km² once).
+    overlap_any_km2
+        The ground covered by zones of both sides, whatever their sectors: for two periods,
+        how much of the ground the later documents name the earlier ones named too.
     """
 
     a: Side
@@ -136,6 +139,7 @@ class Comparison:
     overlaps: gpd.GeoDataFrame
     links: gpd.GeoDataFrame
     overlap_km2: float
+    overlap_any_km2: float
 
     def _status(self, basis: ComparisonBasis, status: str) -> list[str]:
         rows = self.sectors[(self.sectors["basis"] == basis) & (self.sectors["status"] == status)]
@@ -188,7 +192,7 @@ class Comparison:
         return [f"Comparison of {self.a.name} [{self.a.key}] and {self.b.name} [{self.b.key}]",
                 f"sectors in common (any basis): {shared}",
                 f"zone overlap: {self.overlap_km2:.1f} km² over {len(self.overlap)} sector(s) "
-                "both draw zones of",
+                f"both draw zones of ({self.overlap_any_km2:.1f} km² whatever the sector)",
                 f"links between them: {len(self.links)}"
                 + (" (one region: none)" if self.a.region == self.b.region else "")]
 
@@ -319,12 +323,15 @@ def compare_regions(atlas: Atlas, a: str, b: str, *, sector: str | list[str] | N
                 gpd.GeoDataFrame(columns=piece_columns, geometry="geometry", crs=METRIC_CRS))
     overlaps = overlaps[piece_columns].to_crs("EPSG:4326")
     total = _area_km2(gpd.GeoSeries(overlaps.geometry, crs="EPSG:4326").to_crs(METRIC_CRS))
+    sides_ground = [shapely.union_all(metric.loc[metric["side"] == s, "geometry"].tolist())
+                    for s in "ab"]
+    anywhere = shapely.intersection(*sides_ground).area / 1e6 if len(metric) else 0.0
     overlap_table = pd.DataFrame(overlap, columns=["sector", "sector_label", "zones_a_km2",
                                                    "zones_b_km2", "overlap_km2"])
     return Comparison(a=sides[0], b=sides[1], sectors=table, counts=counts,
                       overlap=overlap_table, zones=zones, overlaps=overlaps,
                       links=_links_between(atlas, sides, sectors, by, language),
-                      overlap_km2=round(total, 3))
+                      overlap_km2=round(total, 3), overlap_any_km2=round(float(anywhere), 3))
 
 
 def _in_region(frame: pd.DataFrame, end: str, region: str) -> pd.Series:
