@@ -27,8 +27,7 @@ matched by their years, so ``period=2013`` selects ``"2013"`` and ``"c. 2013"``,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Iterable
 
 import geopandas as gpd
 import numpy as np
@@ -48,11 +47,10 @@ from ._drawn import (
     resolve_provinces,
     resolve_sectors,
 )
-from ._io import atomic_path
+from ._selection import write_selection
 from ._types import Basis, Kind, Language, SectorLevel
 from .atlas import Atlas
 from .catalogue import Catalogue
-from .exports import write_csv, write_xlsx
 
 __all__ = ["BASES", "REPORT_PERIOD", "atlas_links", "combine_atlases", "map_period",
            "matrix_table", "period_matches", "period_year", "sector_matrix", "write_selection"]
@@ -62,7 +60,6 @@ BASES: tuple[Basis, ...] = ("inventory", "catalogue", "drawn")
 _MATRIX_COLUMNS = ["region", "region_name", "region_kind", "province", "province_name", "sector",
                    "sector_label", "basis", "period", "maps", "points", "zones", "links",
                    "recent", "as_printed", "source"]
-_CELL_LIMIT = 32_767  # characters in one spreadsheet cell
 _KINDS: tuple[tuple[Kind, str], ...] = (("point", "points"), ("zone", "zones"), ("link", "links"))
 
 
@@ -378,95 +375,3 @@ def _all_links(atlas: Atlas, language: Language) -> gpd.GeoDataFrame:
     result["leaves_flanders"] = result["from_in_flanders"] != result["to_in_flanders"]
     result["length_km"] = frame["length_km"]
     return gpd.GeoDataFrame(result, geometry=frame.geometry.values, crs="EPSG:4326")
-
-
-# -- files -------------------------------------------------------------------------------------
-def _flat(frame: pd.DataFrame) -> pd.DataFrame:
-    """Tuple cells as ``|``-separated text (as :mod:`speerpunt_map.exports` writes them)."""
-    tuples = [c for c in frame.columns if c != "geometry" and frame[c].dtype == object
-              and any(isinstance(v, tuple) for v in frame[c])]
-    return frame.assign(**{c: ["|".join(str(v) for v in cell) if isinstance(cell, tuple)
-                               else cell for cell in frame[c]] for c in tuples})
-
-
-def _cell_wkt(geometry: shapely.Geometry) -> str:
-    """WKT that fits in a spreadsheet cell: simplified step by step until it does."""
-    text, tolerance = shapely.to_wkt(geometry, rounding_precision=6), 0.0001
-    while len(text) > _CELL_LIMIT:
-        simpler = shapely.simplify(geometry, tolerance, preserve_topology=True)
-        text, tolerance = shapely.to_wkt(simpler, rounding_precision=5), tolerance * 2
-    return text
-
-
-def _sheet(frame: pd.DataFrame) -> pd.DataFrame:
-    """A frame for a spreadsheet: tuples as text, a geometry as ``lon``/``lat`` and ``wkt``."""
-    table = _flat(frame)
-    if isinstance(frame, gpd.GeoDataFrame):
-        anchors = [g.representative_point() if g is not None else None for g in frame.geometry]
-        table = pd.DataFrame(table.drop(columns=frame.geometry.name))
-        table["lon"] = [round(p.x, 6) if p is not None else None for p in anchors]
-        table["lat"] = [round(p.y, 6) if p is not None else None for p in anchors]
-        table["wkt"] = [_cell_wkt(g) if g is not None else "" for g in frame.geometry]
-    return table
-
-
-def write_selection(selection: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | Path, *,
-                    overwrite: bool = False) -> Path:
-    """Write a result of the analysis — or several, one layer each — to a file.
-
-    ``.gpkg``: one layer per frame (a GeoDataFrame as features, any other frame as an
-    attribute table), for QGIS. ``.csv`` and ``.xlsx``: one table, through
-    :func:`speerpunt_map.exports.write_csv` / :func:`~speerpunt_map.exports.write_xlsx`, so a
-    cell that a spreadsheet would run as a formula gets a leading ``'``; a geometry becomes
-    ``lon``/``lat`` (a point on it) and ``wkt``. Tuples are written ``|``-separated.
-    Written atomically, and never over an existing file unless asked.
-
-    Parameters
-    ----------
-    selection
-        A frame, or frames by layer name (``{"links": …, "matrix": …}``; GeoPackage only).
-    path
-        The file; its suffix chooses the format.
-    overwrite
-        Replace an existing file.
-
-    Returns
-    -------
-    Path
-
-    Raises
-    ------
-    ValueError
-        For another suffix, or several frames for a CSV or XLSX file.
-    OutputError
-        When the file exists (without ``overwrite``) or cannot be written.
-
-    Examples
-    --------
-    >>> links = atlas_links(load_atlas())                                  # doctest: +SKIP
-    >>> write_selection({"links": links}, "links.gpkg")                    # doctest: +SKIP
-    >>> write_selection(links[links["leaves_flanders"]], "abroad.xlsx")    # doctest: +SKIP
-    """
-    target = Path(path)
-    suffix = target.suffix.lower()
-    frames = dict(selection) if isinstance(selection, Mapping) else {"selection": selection}
-    if suffix == ".gpkg":
-        import pyogrio
-
-        with atomic_path(target, overwrite=overwrite) as temporary:
-            for name, frame in frames.items():
-                if isinstance(frame, gpd.GeoDataFrame):
-                    gpd.GeoDataFrame(_flat(frame)).to_file(temporary, layer=name, driver="GPKG")
-                else:
-                    pyogrio.write_dataframe(_flat(frame), temporary, layer=name, driver="GPKG")
-        return target
-    if suffix not in (".csv", ".xlsx"):
-        raise ValueError(f"{target.name}: expected a .gpkg, .csv or .xlsx file")
-    if len(frames) != 1:
-        raise ValueError(f"{target.name}: a {suffix} file holds one table, not "
-                         f"{sorted(frames)}; write them to a .gpkg, or one at a time")
-    (name, frame), = frames.items()
-    if suffix == ".csv":
-        return write_csv(_sheet(frame), target, overwrite=overwrite)
-    return write_xlsx(_sheet(frame), target, overwrite=overwrite, sheet_name=name[:31])
-

@@ -217,8 +217,8 @@ def _side_rows(atlas: Atlas, side: Side, kind: Kind,
     keep = [bool(wanted & set(credited)) for credited in frame["credited"]]
     frame = frame[keep]
     if side.period is not None:
-        wanted = side.period
-        frame = frame[[period_matches(p, wanted) for p in frame["period"]]]
+        period = side.period
+        frame = frame[[period_matches(p, period) for p in frame["period"]]]
     if sectors is not None:
         frame = frame[frame[column].isin(sectors)]
     return frame.assign(key=frame[column])
@@ -323,9 +323,9 @@ def compare_regions(atlas: Atlas, a: str, b: str, *, sector: str | list[str] | N
                 gpd.GeoDataFrame(columns=piece_columns, geometry="geometry", crs=METRIC_CRS))
     overlaps = overlaps[piece_columns].to_crs("EPSG:4326")
     total = _area_km2(gpd.GeoSeries(overlaps.geometry, crs="EPSG:4326").to_crs(METRIC_CRS))
-    sides_ground = [shapely.union_all(metric.loc[metric["side"] == s, "geometry"].tolist())
-                    for s in "ab"]
-    anywhere = shapely.intersection(*sides_ground).area / 1e6 if len(metric) else 0.0
+    ground_a, ground_b = (shapely.union_all(metric.loc[metric["side"] == s, "geometry"].tolist())
+                          for s in "ab")
+    anywhere = shapely.intersection(ground_a, ground_b).area / 1e6 if len(metric) else 0.0
     overlap_table = pd.DataFrame(overlap, columns=["sector", "sector_label", "zones_a_km2",
                                                    "zones_b_km2", "overlap_km2"])
     return Comparison(a=sides[0], b=sides[1], sectors=table, counts=counts,
