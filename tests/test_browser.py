@@ -69,9 +69,26 @@ def test_offline_map_loads_with_every_feature_and_no_request(browser, page):
     assert _count(browser, MARKERS) == len(layers.points)
     assert _count(browser, POLYGONS) == len(layers.zones) + len(layers.regions)
     assert _count(browser, LINES) == len(layers.links)
-    # The text alternative is there as text.
+    # The text alternative is there as text, one row per feature (built from the map's data),
+    # and so are the legend's lists.
     table = browser.find_element(By.CSS_SELECTOR, "table.spm-table").text
     assert "Havencentrum Lillo" in table
+    rows = browser.execute_script(
+        "return Array.from(document.querySelectorAll('table.spm-table tbody tr'),"
+        " tr => tr.getAttribute('data-kind'));")
+    assert sorted(rows) == sorted(["point"] * len(layers.points) + ["zone"] * len(layers.zones)
+                                  + ["link"] * len(layers.links))
+    assert _count(browser, "return document.querySelectorAll('.spm-pager').length") == 0
+    listed = browser.execute_script(
+        "return Array.from(document.querySelectorAll('li[data-actor]'),"
+        " li => li.getAttribute('data-kind') + ':' + li.textContent.trim());")
+    assert sorted(listed) == sorted(
+        [f"point:{label} {name}" for label, name in zip(layers.points["label"],
+                                                         layers.points["name"], strict=True)]
+        + [f"zone:{name}" for name in layers.zones["name"]])
+    # Points in the legend as people count them: 1, 2, …
+    labels = [item.split(":")[1].split()[0] for item in listed if item.startswith("point:")]
+    assert labels == sorted(labels, key=int)
 
 
 def test_hiding_an_actor_hides_its_features(browser, page):

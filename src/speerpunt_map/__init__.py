@@ -4,7 +4,8 @@ The pipeline, one module a step (the README's "How the code is laid out" lists t
 resources (:class:`Resources`) → catalogue and legend tables (:func:`read_catalogue`,
 :func:`read_legend`) → places and boundaries (:class:`Gazetteer`, :func:`load_boundaries`) →
 GeoDataFrames (:func:`load_atlas`, :class:`MapLayers`) → what a map says (:func:`describe`) →
-pages and figures (:func:`map_from_layers`, :func:`html_from_layers`, :func:`save_figure`) →
+pages and figures (:func:`map_from_layers`, :func:`html_from_layers`, :func:`save_figure`; one's
+own GeoDataFrames: :func:`map_from_frames`) →
 the whole atlas (:func:`build_atlas`); across the atlas, the analysis (:func:`sector_matrix`,
 :func:`compare_regions`, :func:`atlas_links`, :func:`link_graph`).
 
@@ -33,7 +34,15 @@ from .vocab import Vocabulary, load_vocabulary
 
 if TYPE_CHECKING:
     from .build import BuildResult, build_atlas
-    from .interactive import fragment_from_layers, html_from_layers, map_from_layers, save_html
+    from .frames import map_from_frames
+    from .interactive import (
+        fragment_from_layers,
+        fragment_from_map,
+        html_from_layers,
+        html_from_map,
+        map_from_layers,
+        save_html,
+    )
     from .network import (
         degree_by_region,
         graph_from_links,
@@ -53,6 +62,8 @@ _LAZY = {
     "BuildResult": "build", "build_atlas": "build",
     "fragment_from_layers": "interactive", "html_from_layers": "interactive",
     "map_from_layers": "interactive", "save_html": "interactive",
+    "fragment_from_map": "interactive", "html_from_map": "interactive",
+    "map_from_frames": "frames",
     "figure_bytes": "static", "figure_from_layers": "static", "save_figure": "static",
     "degree_by_region": "network", "graph_from_links": "network",
     "leaving_flanders": "network", "link_graph": "network", "plot_link_graph": "network",
@@ -99,14 +110,17 @@ __all__ = [
     "figure_bytes",
     "figure_from_layers",
     "fragment_from_layers",
+    "fragment_from_map",
     "graph_from_links",
     "html_from_layers",
+    "html_from_map",
     "leaving_flanders",
     "link_graph",
     "load_atlas",
     "load_boundaries",
     "load_gazetteer",
     "load_vocabulary",
+    "map_from_frames",
     "map_from_layers",
     "matrix_table",
     "plot_link_graph",

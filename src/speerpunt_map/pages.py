@@ -8,6 +8,7 @@ runs nothing. Nothing here compiles rendered text as a template again.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -19,7 +20,8 @@ from ._leaflet import CDN_CSS, CDN_JS, leaflet_assets
 from ._types import Language
 from .style import Labels
 
-__all__ = ["assets_head", "fragment_page", "index_page", "macros", "map_page", "matrix_page"]
+__all__ = ["assets_head", "fragment_page", "index_page", "macros", "map_page", "matrix_page",
+           "runtime_js"]
 
 
 @cache
@@ -35,6 +37,14 @@ def _environment() -> jinja2.Environment:
 def macros() -> Any:
     """The macros of ``templates/map.html.j2`` (layout, popup, tooltip, scripts, pages)."""
     return _environment().get_template("map.html.j2").module
+
+
+@cache
+def runtime_js() -> Markup:
+    """The map's script (``runtime_js`` of the template), without indentation and comment
+    lines: the same code, smaller."""
+    code = re.sub(r"^[ \t]+", "", str(macros().runtime_js()), flags=re.M)
+    return Markup(re.sub(r"^//[^\n]*\n", "", code, flags=re.M))
 
 
 def assets_head(online: bool) -> Markup:
