@@ -4,8 +4,9 @@
 Provenance/QA script, not part of the ``speerpunt_map`` package. For every row of
 ``town_centres.csv`` it
 
-* finds the 2019 municipality the row stands for: its own code for vintage 2019, or for a
-  vintage-2013 code the 2019 municipality it became part of (``geodata/crosswalk.csv``);
+* finds the 2019 municipality the row stands for: its own code for vintage 2019, for a
+  vintage-2013 code the 2019 municipality it became part of, and for a vintage-2025 code the
+  union of the 2019 municipalities merged into it (``geodata/crosswalk.csv``);
 * checks that the point lies inside (or on the edge of) that municipality's polygon in
   ``belgium-municipalities-2019.topojson`` (layer ``municipalities``, property ``nis``; the file
   carries no CRS, so EPSG:4326 is set here; invalid polygons are repaired with
@@ -99,7 +100,11 @@ def check(town_centres: Path, topojson: Path, crosswalk: Path, data_dir: Path,
           listing: bool = False) -> int:
     rows = read_csv(town_centres)
     polygons = load_polygons(topojson)
-    to_2019 = {r["refnis_2013"]: r["refnis_2019"] for r in read_csv(crosswalk)}
+    crosswalk_rows = read_csv(crosswalk)
+    to_2019 = {r["refnis_2013"]: r["refnis_2019"] for r in crosswalk_rows}
+    parts_2025: dict[str, set[str]] = {}
+    for r in crosswalk_rows:
+        parts_2025.setdefault(r["refnis_2025"], set()).add(r["refnis_2019"])
     courthouses = load_courthouses(data_dir)
 
     # Which 2019 municipality each courthouse lies in (by polygon, not by address).
@@ -126,8 +131,14 @@ def check(town_centres: Path, topojson: Path, crosswalk: Path, data_dir: Path,
         except ValueError:
             errors.append(f"{label}: lon/lat not numbers ({row['lon']!r}, {row['lat']!r})")
             continue
-        code_2019 = code if vintage == "2019" else to_2019.get(code)
-        polygon = polygons.get(code_2019 or "")
+        if vintage == "2025":
+            parts = sorted(parts_2025.get(code, set()))
+            code_2019 = "+".join(parts)
+            found = [polygons[c] for c in parts if c in polygons]
+            polygon = shapely.union_all(found) if found and len(found) == len(parts) else None
+        else:
+            code_2019 = code if vintage == "2019" else to_2019.get(code)
+            polygon = polygons.get(code_2019 or "")
         if polygon is None:
             errors.append(f"{label}: no 2019 polygon for code {code_2019!r}")
             continue
