@@ -23,7 +23,7 @@ import pandas as pd
 from ._errors import LegendError, Problem
 from ._types import FLANDERS, Language
 from .boundaries import Boundaries, load_boundaries
-from .catalogue import Catalogue, MapSpec, read_catalogue
+from .catalogue import Catalogue, MapSpec, period_years, read_catalogue
 from .exports import rows_table, write_csv, write_gpkg, write_xlsx
 from .gazetteer import Gazetteer
 from .geometry import (
@@ -212,10 +212,26 @@ class Atlas:
         return self._layers(legend.spec or self._spec(map_id), [legend], language)
 
     def overview_ids(self) -> list[str]:
-        """The Flanders overview maps: one per sector group with at least one province map."""
-        groups = {spec.sector.overview for spec in self.maps.values()
-                  if spec.scope != FLANDERS}
-        return [f"{FLANDERS}/{group}" for group in sorted(groups)]
+        """The Flanders overview maps: one per sector group with at least one province map,
+        and per period when the group's maps are of several (``vlaanderen/<group>-<period>``)."""
+        return list(self._overview_groups())
+
+    def _overview_groups(self) -> dict[str, tuple[str, str]]:
+        """Overview id → (sector group, period): an overview mixes maps of one period only.
+
+        Periods are compared by their years ("c. 2013" and "2013" are one period; an entry
+        without a period is of the report's, 2013).
+        """
+        periods: dict[str, set[str]] = {}
+        for spec in self.maps.values():
+            if spec.scope != FLANDERS:
+                periods.setdefault(spec.sector.overview, set()).add(_period_key(spec))
+        ids: dict[str, tuple[str, str]] = {}
+        for group in sorted(periods):
+            for period in sorted(periods[group]):
+                suffix = f"-{period}" if len(periods[group]) > 1 else ""
+                ids[f"{FLANDERS}/{group}{suffix}"] = (group, period)
+        return ids
 
     def overview(self, sector: str, *, strict: bool = True,
                  language: Language = "nl") -> MapLayers:
@@ -224,7 +240,8 @@ class Atlas:
         Parameters
         ----------
         sector
-            A sector id, label or synonym, or an overview id ``vlaanderen/<group>``.
+            A sector id, label or synonym, or an overview id (:meth:`overview_ids`). A sector
+            group whose maps are of several periods needs the id of one period.
         strict
             Raise :class:`LegendError` when a row of any of the tables has an error.
         language
@@ -238,16 +255,27 @@ class Atlas:
         Raises
         ------
         KeyError
-            For an unknown sector, or one with no province map.
+            For an unknown sector, one with no province map, or one whose maps are of several
+            periods (the message names the overview of each).
         """
         name = sector.removeprefix(f"{FLANDERS}/")
-        found = self.vocabulary.sector(name)
-        if found is None:
-            raise KeyError(f"no sector {sector!r}; known: {sorted(self.vocabulary.sectors)}")
-        group = found.overview
+        groups = self._overview_groups()
+        if f"{FLANDERS}/{name}" in groups:
+            group, period = groups[f"{FLANDERS}/{name}"]
+            found = self.vocabulary.sector(group)
+        else:
+            found = self.vocabulary.sector(name)
+            if found is None:
+                raise KeyError(f"no sector {sector!r}; known: {sorted(self.vocabulary.sectors)}")
+            group = found.overview
+            choices = [i for i, (g, _) in groups.items() if g == group]
+            if len(choices) > 1:
+                raise KeyError(f"the maps of {group!r} are of several periods; an overview "
+                               f"mixes one: choose {', '.join(choices)}")
+            period = groups[choices[0]][1] if choices else ""
         specs = [s for s in self.maps.values() if s.sector.overview == group
-                 and s.scope != FLANDERS]
-        if not specs:
+                 and s.scope != FLANDERS and _period_key(s) == period]
+        if not specs or found is None:
             raise KeyError(f"no province map of sector group {group!r}")
         legends = [self._read(s) for s in specs]
         problems = [p for legend in legends for p in legend.problems]
@@ -258,9 +286,12 @@ class Atlas:
             actors += [a for a in spec.actors if a not in actors]
         group_sector = self.vocabulary.sectors.get(group, found)
         printed = sorted({s.sector_as_printed or s.sector.label_nl for s in specs})
-        spec = MapSpec(id=f"{FLANDERS}/{group}", scope=FLANDERS, sector=group_sector,
+        overview_id = next((i for i, g in groups.items() if g == (group, period)),
+                           f"{FLANDERS}/{group}")
+        spec = MapSpec(id=overview_id, scope=FLANDERS, sector=group_sector,
                        sector_as_printed=" / ".join(printed), actors=tuple(actors),
-                       table=specs[0].table, source="overview of " + ", ".join(s.id for s in specs))
+                       table=specs[0].table, source="overview of " + ", ".join(s.id for s in specs),
+                       period=period)
         return self._layers(spec, legends, language)
 
     def _layers(self, spec: MapSpec, legends: list[Legend], language: Language) -> MapLayers:
@@ -283,6 +314,12 @@ class Atlas:
             problems=[p for legend in legends for p in legend.problems],
             rows_read=sum(legend.rows_read for legend in legends),
             rows_rejected=sum(len(legend.rejected) for legend in legends))
+
+
+def _period_key(spec: MapSpec) -> str:
+    """A map's period as its years, ``"2013"`` or ``"2016-2019"`` (the report's without one)."""
+    first, last = period_years(spec.period) or (2013, 2013)
+    return str(first) if first == last else f"{first}-{last}"
 
 
 def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:

@@ -1,7 +1,9 @@
 """The catalogue (``catalogue.toml``): which maps there are, and what each one shows.
 
 Each ``[[map]]`` entry names a map's id (``<scope>/<name>``, also its output path), scope,
-sector, the actors that chose the sector ("Speerpuntsector in") and its legend table.
+sector, the actors that chose the sector ("Speerpuntsector in"), its legend table and the
+period its sources describe (``period = "2013"``, ``"2016-2019"``, ``"c. 2016"``): the period
+decides which municipalities the table's names mean (:func:`vintage_of_period`).
 :func:`read_catalogue` never raises for a user's mistake: it collects
 :class:`~speerpunt_map.Problem` records, with the line of the entry.
 """
@@ -17,18 +19,64 @@ from pathlib import Path
 from ._errors import Problem
 from ._paths import shipped_legends
 from ._text import did_you_mean
+from .options import Vintage
 from .vocab import Actor, Sector, Vocabulary, load_vocabulary
 
-__all__ = ["Catalogue", "MapSpec", "read_catalogue"]
+__all__ = ["Catalogue", "MapSpec", "period_years", "read_catalogue", "vintage_of_period"]
 
 _CATALOGUE_KEYS = {"id", "scope", "sector", "sector_as_printed", "figure", "annex", "actors",
-                   "focus", "table", "source", "title"}
+                   "focus", "table", "source", "title", "period"}
 _REQUIRED_KEYS = ("id", "scope", "sector", "actors", "table")
+# A year ("2013"), a range ("2016-2019", "2016–2019") or a year known roughly ("c. 2016").
+_YEAR = r"((?:19|20)[0-9]{2})"
+_PERIOD = re.compile(rf"(?:(?:c|ca|circa)\.?\s*)?{_YEAR}(?:\s*[-–]\s*{_YEAR})?", re.IGNORECASE)
+#: The vintage of a map whose entry names no period: the report's (c. 2013), as the analysis
+#: reads such a map too (``speerpunt_map._drawn.REPORT_PERIOD``).
+DEFAULT_VINTAGE: Vintage = 2013
+
+
+def period_years(period: str) -> tuple[int, int] | None:
+    """The first and last year of a period (``"2016-2019"`` → ``(2016, 2019)``), or ``None``
+    when the text is not a period (or its range runs backwards)."""
+    match = _PERIOD.fullmatch(period.strip())
+    if match is None:
+        return None
+    first = int(match.group(1))
+    last = int(match.group(2) or first)
+    return (first, last) if first <= last else None
+
+
+def vintage_of_period(period: str) -> Vintage:
+    """The municipality vintage a period's names refer to.
+
+    The municipalities of the period's first year, since a document cannot name the mergers
+    that came after it: before 2019 the 2013 set (before the 2019 mergers), 2019-2024 the 2019
+    set, from 2025 the 2025 set. A map without a period (``""``) is of the report's time
+    (:data:`DEFAULT_VINTAGE`, 2013).
+
+    >>> vintage_of_period("2013"), vintage_of_period("2016-2019"), vintage_of_period("2020")
+    (2013, 2013, 2019)
+    """
+    years = period_years(period) if period else None
+    if years is None:
+        if period:
+            raise ValueError(f"{period!r} is not a period such as '2013' or '2016-2019'")
+        return DEFAULT_VINTAGE
+    if years[0] < 2019:
+        return 2013
+    if years[0] < 2025:
+        return 2019
+    return 2025
 
 
 @dataclass(frozen=True)
 class MapSpec:
-    """One map of the catalogue."""
+    """One map of the catalogue.
+
+    ``period`` is the period its sources describe, as written in the catalogue (``"2013"``,
+    ``"2016-2019"``; ``""`` when the entry gives none); :attr:`vintage` the municipality set its
+    names refer to.
+    """
 
     id: str
     scope: str
@@ -41,6 +89,12 @@ class MapSpec:
     annex: int | None = None
     source: str = ""
     title: str = ""
+    period: str = ""
+
+    @property
+    def vintage(self) -> Vintage:
+        """The municipality vintage of the map's period (:func:`vintage_of_period`)."""
+        return vintage_of_period(self.period)
 
 
 @dataclass
@@ -130,6 +184,11 @@ def _map_spec(entry: object, path: Path, position: int, line: int | None,
     for key in ("figure", "annex"):
         if key in entry and (not isinstance(entry[key], int) or isinstance(entry[key], bool)):
             bad(key, entry[key], "a whole number")
+    period = _period(entry.get("period", ""))
+    if period is None:
+        bad("period", entry["period"], 'the period the sources describe, in quotes: a year '
+            '("2013"), a range ("2016-2019") or a rough year ("c. 2016")',
+            code="bad-period")
     if len(problems) > before:
         return None
     # The id names the output file <scope>/<sector>.html: keep it to a safe, readable form.
@@ -169,4 +228,17 @@ def _map_spec(entry: object, path: Path, position: int, line: int | None,
         id=entry["id"], scope=entry["scope"], sector=sector,
         sector_as_printed=entry.get("sector_as_printed", ""), actors=tuple(actors), table=table,
         focus=entry.get("focus", ""), figure=entry.get("figure"), annex=entry.get("annex"),
-        source=entry.get("source", ""), title=entry.get("title", ""))
+        source=entry.get("source", ""), title=entry.get("title", ""), period=period or "")
+
+
+def _period(value: object) -> str | None:
+    """The catalogue's ``period`` as text (a bare whole-number year is accepted), or ``None``
+    when it is not a period."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    if not text:
+        return ""
+    return text if period_years(text) is not None else None
