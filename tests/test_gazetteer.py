@@ -1,7 +1,10 @@
-"""Names → places: every Flemish municipality of every vintage, aliases typed with accents,
-curly quotes and non-breaking spaces, places abroad, and the coordinates themselves."""
+"""Names → places: every Flemish municipality of every vintage, names resolved in a map's
+vintage, aliases typed with accents, curly quotes and non-breaking spaces, places abroad, town
+centres, and the coordinates themselves."""
 
 from __future__ import annotations
+
+import csv
 
 import pytest
 import shapely
@@ -11,6 +14,8 @@ from speerpunt_map import Boundaries, Gazetteer
 from speerpunt_map._text import normalise
 from speerpunt_map.gazetteer import is_flemish_refnis
 from speerpunt_map.geometry import to_metric
+
+from .conftest import GEODATA
 
 # Rough extents (lon min, lat min, lon max, lat max) of the countries the gazetteer uses.
 COUNTRY_EXTENT = {
@@ -121,8 +126,8 @@ def test_places_abroad_resolve(gazetteer: Gazetteer, name: str, place_id: str,
     ref = gazetteer.resolve(name)
     assert ref is not None and (ref.kind, ref.id) == ("place", place_id)
     assert gazetteer.places.loc[place_id, "country"] == country
-    lon, lat, method, _precision = gazetteer.point(ref)
-    assert method
+    point = gazetteer.point(ref, vintage=2013)
+    assert point is not None and point.method and point.precision_m > 0
 
 
 def test_unknown_names_get_suggestions(gazetteer: Gazetteer) -> None:
@@ -149,8 +154,8 @@ def test_every_place_has_a_method_a_precision_and_a_source(gazetteer: Gazetteer)
 
 
 def test_belgian_places_lie_in_belgium_and_near_their_municipality(
-        gazetteer: Gazetteer, file_boundaries: Boundaries) -> None:
-    belgium = file_boundaries.geometry("belgium")
+        gazetteer: Gazetteer, default_boundaries: Boundaries) -> None:
+    belgium = default_boundaries.geometry("belgium")
     wrong = []
     for row in gazetteer.places.itertuples():
         point = Point(float(row.lon), float(row.lat))
@@ -164,9 +169,9 @@ def test_belgian_places_lie_in_belgium_and_near_their_municipality(
         ref = gazetteer.resolve(row.municipality) if row.municipality else None
         if ref is None or ref.kind != "municipality":
             continue
-        polygon = shapely.union_all([file_boundaries.municipality(c) for c in
+        polygon = shapely.union_all([default_boundaries.municipality(c) for c in
                                      gazetteer.to_vintage(ref.refnis, ref.vintage, 2019)])
-        # The reference file's borders are generalised (up to a few hundred metres).
+        # The built-in borders are generalised (up to a few hundred metres).
         distance = to_metric(polygon).distance(to_metric(point))
         if distance > float(row.precision_m) + 500:
             wrong.append(f"{row.id}: {distance:.0f} m from {row.municipality}")
@@ -174,11 +179,82 @@ def test_belgian_places_lie_in_belgium_and_near_their_municipality(
 
 
 def test_every_municipality_point_lies_in_its_polygon(gazetteer: Gazetteer,
-                                                      file_boundaries: Boundaries) -> None:
-    """The 2019 points were derived from the reference file: each lies in its polygon."""
+                                                      default_boundaries: Boundaries) -> None:
+    """The 2019 points were derived from the source of the built-in layer: each lies in its
+    polygon."""
     municipalities = gazetteer.municipalities
     rows = municipalities[municipalities["vintage"] == "2019"]
     outside = [row.refnis for row in rows.itertuples()
-               if not file_boundaries.municipality(row.refnis).contains(
+               if not default_boundaries.municipality(row.refnis).contains(
                    Point(float(row.lon), float(row.lat)))]
     assert outside == []
+
+
+# -- names in a map's vintage ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "vintage", "expected"), [
+    ("Antwerpen", 2013, "11002@2013"),   # the Antwerpen of 2013: Borsbeek is separate
+    ("Antwerpen", 2019, "11002@2019"),
+    ("Antwerpen", 2025, "11002@2025"),   # with Borsbeek
+    ("Hasselt", 2013, "71022@2013"),     # without Kortessem
+    ("Hasselt", 2025, "71072@2025"),     # with Kortessem (a new code)
+    ("Aalter", 2013, "44001@2013"),      # before the merger with Knesselare
+    ("Aalter", 2019, "44084@2019"),
+    ("Nevele", 2019, "44049@2013"),      # no Nevele in 2019: its own territory
+    ("Pajottegem", 2013, "23106@2025"),  # no Pajottegem in 2013: its territory
+    ("Borsbeek", 2013, "11007@2013"),
+    ("Anvers", 2013, "11002@2013"),      # French names too
+])
+def test_a_name_means_the_municipality_of_the_maps_vintage(
+        gazetteer: Gazetteer, name: str, vintage: int, expected: str) -> None:
+    ref = gazetteer.resolve(name, vintage)
+    assert ref is not None and ref.kind == "municipality"
+    assert ref.id == expected
+
+
+def test_places_and_regions_do_not_depend_on_the_vintage(gazetteer: Gazetteer) -> None:
+    for name in ("Haven van Antwerpen", "RESOC Kempen", "Campina-project", "Aken"):
+        assert gazetteer.resolve(name, 2013) == gazetteer.resolve(name, 2025) == \
+            gazetteer.resolve(name)
+
+
+# -- town centres ----------------------------------------------------------------------------------
+
+
+def test_a_town_is_drawn_at_its_town_centre(gazetteer: Gazetteer) -> None:
+    """Gent's point is its Botermarkt/stadhuis (town_centres.csv), with the row's method,
+    source and precision; not the middle of its polygon (municipalities.csv), ~2.5 km away."""
+    ref = gazetteer.resolve("Gent", 2013)
+    point = gazetteer.point(ref, vintage=2013)
+    with (GEODATA / "town_centres.csv").open(encoding="utf-8", newline="") as handle:
+        (row,) = [r for r in csv.DictReader(handle) if r["refnis"] == "44021"]
+    assert (point.lon, point.lat) == (float(row["lon"]), float(row["lat"]))
+    assert point.precision_m == float(row["precision_m"]) <= 500
+    assert point.method.startswith("town centre of Gent: ")
+    assert "developer's general knowledge" in point.method
+    middle = gazetteer.municipality(ref)
+    assert to_metric(Point(point.lon, point.lat)).distance(
+        to_metric(Point(float(middle["lon"]), float(middle["lat"])))) > 1500
+
+
+def test_town_centres_follow_the_vintage(gazetteer: Gazetteer) -> None:
+    # A municipality of 2013 merged in 2019 has its own centre.
+    nevele = gazetteer.point(gazetteer.resolve("Nevele", 2013), vintage=2013)
+    deinze = gazetteer.point(gazetteer.resolve("Deinze", 2019), vintage=2019)
+    assert nevele.method.startswith("town centre of Nevele")
+    assert (nevele.lon, nevele.lat) != (deinze.lon, deinze.lat)
+    # A merger elsewhere does not move a town's square: Antwerpen 2013, 2019 and 2025.
+    points = {v: gazetteer.point(gazetteer.resolve("Antwerpen", v), vintage=v)
+              for v in (2013, 2019, 2025)}
+    assert len({(p.lon, p.lat) for p in points.values()}) == 1
+    # A municipality created in 2025 has a row of its own, saying where it was taken.
+    pajottegem = gazetteer.point(gazetteer.resolve("Pajottegem", 2025), vintage=2025)
+    assert pajottegem is not None and "Gooik" in pajottegem.method
+    assert pajottegem.precision_m == 5000
+
+
+def test_no_town_centre_comes_from_a_source_of_unknown_licence(gazetteer: Gazetteer) -> None:
+    centres = gazetteer.town_centres
+    assert not centres["source"].str.contains("VannaDii|pub-dev|belgium_cities").any()
+    assert not centres["method"].str.contains("public city list").any()

@@ -16,7 +16,7 @@ import shapely
 from speerpunt_map import Atlas, Boundaries, MapLayers, OutputError, load_atlas
 from speerpunt_map.boundaries import METRIC_CRS
 from speerpunt_map.exports import flatten
-from speerpunt_map.geometry import GeometryResolver
+from speerpunt_map.geometry import GeometryResolver, to_metric
 from speerpunt_map.legend import COLUMNS
 
 from .conftest import map_entry
@@ -132,8 +132,9 @@ def test_link_lengths_are_metric(layers: MapLayers) -> None:
 def test_regions_are_the_maps_actors(layers: MapLayers) -> None:
     regions = layers.regions
     assert list(regions["actor_id"]) == [a.id for a in layers.spec.actors]
-    # Built-in boundaries: provinces are exact, RESOC regions from whole cantons approximate.
-    assert list(regions["approximate"]) == [kind == "resoc" for kind in regions["kind"]]
+    # Whole municipalities: none of the Antwerpen regions rests on an uncertain membership.
+    assert not regions["approximate"].any()
+    assert regions["geometry_method"].str.contains("union of").all()
 
 
 def test_the_port_point_lies_in_the_port_zone(atlas: Atlas) -> None:
@@ -143,52 +144,130 @@ def test_the_port_point_lies_in_the_port_zone(atlas: Atlas) -> None:
     assert zone.buffer(0.01).contains(port)
 
 
-def test_campina_project_covers_mol_geel_dessel_retie(file_atlas: Atlas,
-                                                      file_boundaries: Boundaries) -> None:
-    zones = file_atlas.map("antwerpen/chemie-life-sciences").zones.set_index("place_id")
+@pytest.mark.parametrize("which", ["atlas", "file_atlas"])
+def test_campina_project_covers_mol_geel_dessel_retie(which: str,
+                                                      request: pytest.FixtureRequest) -> None:
+    atlas: Atlas = request.getfixturevalue(which)
+    zones = atlas.map("antwerpen/chemie-life-sciences").zones.set_index("place_id")
     campina = zones.loc["campina-project", "geometry"]
-    members = shapely.union_all([file_boundaries.municipality(c) for c in
+    members = shapely.union_all([atlas.boundaries.municipality(c) for c in
                                  ("13025", "13008", "13006", "13036")])  # Mol Geel Dessel Retie
     assert campina.symmetric_difference(members).area < 1e-6 * members.area
+    # Four whole municipalities (c. 300 km²), not four circles of 3 km (c. 107 km²).
+    assert 280 < zones.loc["campina-project", "area_km2"] < 320
 
 
-# -- with a municipality file ----------------------------------------------------------------------
+# -- municipalities as polygons, towns at their centres ------------------------------------------
 
 
+@pytest.mark.parametrize("which", ["atlas", "file_atlas"])
 def test_zones_named_by_municipality_are_municipality_polygons(
-        file_atlas: Atlas, file_boundaries: Boundaries, atlas: Atlas) -> None:
-    zones = file_atlas.map("antwerpen/logistiek").zones
+        which: str, request: pytest.FixtureRequest) -> None:
+    atlas: Atlas = request.getfixturevalue(which)
+    zones = atlas.map("antwerpen/logistiek").zones
     by_municipality = zones[zones["place_kind"] == "municipality"]
     assert sorted(by_municipality["place"]) == ["Hoogstraten", "Mechelen", "Turnhout"]
     for zone in by_municipality.itertuples():
-        refnis = zone.place_id.split("@")[0]
-        assert zone.geometry.equals(file_boundaries.municipality(refnis)), zone.place
-        assert zone.geometry_method.startswith("municipality polygon (2019")
-    # Without a municipality file the same zones are circles, and say so.
-    circles = atlas.map("antwerpen/logistiek").zones
-    circles = circles[circles["place_kind"] == "municipality"]
-    assert circles["geometry_method"].str.contains("no municipality boundaries").all()
-    assert list(circles["area_km2"]) == pytest.approx([28.2] * 3, abs=0.2)  # r = 3 km
+        refnis, vintage = zone.place_id.split("@")
+        assert vintage == "2013"  # the report's period
+        assert zone.geometry.equals(atlas.boundaries.municipality(refnis)), zone.place
+        assert zone.geometry_method.startswith(f"municipality polygon (2019) of {zone.place}")
 
 
-def test_regions_from_a_municipality_file_are_exact(file_atlas: Atlas) -> None:
-    regions = file_atlas.map("antwerpen/logistiek").regions
-    assert not regions["approximate"].any()
+def test_no_zone_or_point_is_a_stand_in(atlas: Atlas) -> None:
+    """Across every map: no municipality drawn as a circle, no point at a polygon's middle
+    under a town's name, and every point says how precise it is."""
+    for map_id in atlas.maps:
+        layers = atlas.map(map_id, strict=False)
+        municipal = layers.zones[layers.zones["place_kind"] == "municipality"]
+        assert municipal["geometry_method"].str.startswith("municipality polygon").all(), map_id
+        assert not layers.zones["geometry_method"].str.contains("no municipality").any()
+        towns = layers.points[layers.points["place_kind"] == "municipality"]
+        assert towns["geometry_method"].str.startswith("town centre of ").all(), map_id
+        assert layers.points["precision_m"].gt(0).all(), map_id
 
 
-def test_municipalities_of_other_vintages_map_onto_the_file(
-        file_atlas: Atlas, file_boundaries: Boundaries) -> None:
-    resolver = GeometryResolver(file_atlas.gazetteer, file_boundaries)
-    resolve = file_atlas.gazetteer.resolve
-    # 2025 Pajottegem = 2019 Galmaarden + Gooik + Herne.
-    pajottegem = resolver.area(resolve("Pajottegem")).geometry
-    members = shapely.union_all([file_boundaries.municipality(c)
-                                 for c in ("23023", "23024", "23032")])
-    assert pajottegem.symmetric_difference(members).area < 1e-6 * members.area
-    # 2013 Nevele lies in 2019 Deinze.
-    nevele = resolver.area(resolve("Nevele"))
-    assert nevele.geometry.equals(file_boundaries.municipality("44083"))
-    assert "merged into" in nevele.method
+def test_a_point_in_a_town_is_at_its_town_centre(atlas: Atlas) -> None:
+    """'Kennisinstellingen' (Limburg, Figure 44) are placed in Hasselt: at its Grote Markt,
+    with the precision of town_centres.csv, not at the middle of the polygon."""
+    points = atlas.map("limburg/maakindustrie").points
+    point = points[points["place"] == "Hasselt"].iloc[0]
+    assert point["place_id"] == "71022@2013"
+    centre = atlas.gazetteer.town_centres.set_index("refnis").loc["71022"]
+    assert (point.geometry.x, point.geometry.y) == (float(centre["lon"]), float(centre["lat"]))
+    assert point["precision_m"] == float(centre["precision_m"])
+    assert point["geometry_method"].startswith("town centre of Hasselt: Grote Markt")
+
+
+def test_links_to_elat_end_at_its_nearest_city(atlas: Atlas) -> None:
+    """ELAt is the Eindhoven-Leuven-Aachen network: a link from Limburg ends at the nearest
+    of its three cities, never at the triangle's middle (which lies in Limburg itself)."""
+    resolver = GeometryResolver(atlas.gazetteer, atlas.boundaries)
+    elat = atlas.gazetteer.resolve("ELAt", 2013)
+    triangle = resolver.area(elat, vintage=2013).geometry
+    cities = {name: resolver.point(atlas.gazetteer.resolve(name, 2013), vintage=2013).geometry
+              for name in ("Eindhoven", "Leuven", "Aken")}
+    assert triangle.geom_type == "Polygon"
+    assert {tuple(c) for c in triangle.exterior.coords} == {(p.x, p.y) for p in cities.values()}
+    for map_id in ("limburg/maakindustrie", "limburg/cleantech", "limburg/life-sciences"):
+        links = atlas.map(map_id).links
+        link = links[links["to_id"] == "elat"].iloc[0]
+        start, end = (shapely.Point(c) for c in link.geometry.coords)
+        nearest = min(cities, key=lambda n: to_metric(cities[n]).distance(to_metric(start)))
+        assert end.equals(cities[nearest]), map_id
+        assert f"the link ends at the one nearest to its other end, {nearest}" in \
+            link["geometry_method"]
+        assert link["length_km"] > 20
+
+
+def test_municipalities_of_other_vintages_map_onto_the_2019_polygons(atlas: Atlas) -> None:
+    boundaries = atlas.boundaries
+    resolver = GeometryResolver(atlas.gazetteer, boundaries)
+    resolve = atlas.gazetteer.resolve
+    # 2025 Pajottegem = 2019 Galmaarden + Gooik + Herne, dissolved through the crosswalk.
+    pajottegem = resolver.area(resolve("Pajottegem", 2025), vintage=2025)
+    members = shapely.union_all([boundaries.municipality(c) for c in ("23023", "23024", "23032")])
+    assert pajottegem.geometry.symmetric_difference(members).area < 1e-6 * members.area
+    assert "dissolved" in pajottegem.method
+    # 2013 Nevele lies in 2019 Deinze, which the 2019 file cannot split: drawn whole, and said.
+    nevele = resolver.area(resolve("Nevele", 2013), vintage=2013)
+    assert nevele.geometry.equals(boundaries.municipality("44083"))
+    assert "of Deinze, which Nevele (2013) merged into with Deinze" in nevele.method
+    assert "cannot split" in nevele.method
+
+
+def _period_atlas(folder: Path, period: str | None, default_boundaries: Boundaries) -> Atlas:
+    grid = [["kind", "name", "place", "source_actor", "year"],
+            ["zone", "Stad Antwerpen", "Antwerpen", "RESOC Antwerpen", "2013"],
+            ["zone", "Stad Hasselt", "Hasselt", "RESOC Limburg", "2013"]]
+    write_excel_belgian_csv(folder / "t.csv", grid)
+    entry = map_entry("t.csv", actors=("RESOC Antwerpen", "RESOC Limburg"))
+    if period is not None:
+        entry += f'period = "{period}"\n'
+    (folder / "catalogue.toml").write_text(entry, encoding="utf-8")
+    return load_atlas(folder, boundaries=default_boundaries)
+
+
+@pytest.mark.parametrize(("period", "expected"), [
+    ("2013", {"Antwerpen": ["11002"], "Hasselt": ["71022"]}),
+    ("2016-2019", {"Antwerpen": ["11002"], "Hasselt": ["71022"]}),
+    ("2025", {"Antwerpen": ["11002", "11007"], "Hasselt": ["71022", "73040"]}),
+    (None, {"Antwerpen": ["11002"], "Hasselt": ["71022"]}),
+])
+def test_the_period_decides_which_municipality_a_name_means(
+        period: str | None, expected: dict[str, list[str]], tmp_path: Path,
+        default_boundaries: Boundaries) -> None:
+    """'Antwerpen' in 2013 is Antwerpen without Borsbeek (11007), which joined it in 2025;
+    'Hasselt' in 2013 is Hasselt without Kortessem (73040). A map without a period is of the
+    report's time (2013)."""
+    zones = _period_atlas(tmp_path, period, default_boundaries).map("antwerpen/test").zones
+    for name, codes in expected.items():
+        zone = zones[zones["place"] == name].iloc[0]
+        territory = shapely.union_all([default_boundaries.municipality(c) for c in codes])
+        assert zone.geometry.symmetric_difference(territory).area < 1e-9, (period, name)
+    borsbeek = default_boundaries.municipality("11007").representative_point()
+    antwerpen = zones[zones["place"] == "Antwerpen"].iloc[0]
+    assert antwerpen.geometry.contains(borsbeek) == ("11007" in expected["Antwerpen"])
 
 
 # -- rows with errors under strict=False -----------------------------------------------------------

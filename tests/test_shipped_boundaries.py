@@ -1,7 +1,8 @@
-"""The shipped municipality boundary layer ``geodata/boundaries/municipalities-2019.topojson``.
+"""The shipped municipality boundary layer ``geodata/boundaries/municipalities-2019.topojson``:
+the built-in boundaries.
 
-Only shipped files are read here (the layer and the tables of ``geodata/``), never the reference
-file of the shared folder it was derived from (``geodata/tools/derive_boundaries.py``).
+Only shipped files are read here (the layer and the tables of ``geodata/``), never the file it
+was derived from (``geodata/tools/derive_boundaries.py`` reads that).
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ import pytest
 import shapely
 from shapely.geometry import Polygon
 
-from speerpunt_map import BoundaryError, load_boundaries
+from speerpunt_map import load_boundaries
+from speerpunt_map.boundaries import default_boundary_file
 
 GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 SHIPPED = GEODATA / "boundaries" / "municipalities-2019.topojson"
-SCHEMA = {"refnis": "refnis", "name_nl": "name_nl", "name_fr": "name_fr"}
 METRIC_CRS = "EPSG:31370"  # Belgian Lambert 72
 FLEMISH = "02000"
 BRUSSELS = "04000"
@@ -62,8 +63,9 @@ def reference_2019() -> dict[str, dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def boundaries():
-    return load_boundaries(path=SHIPPED, columns=SCHEMA)
+def boundaries(default_boundaries):
+    """The built-in boundaries, which are this layer."""
+    return default_boundaries
 
 
 # -- the file -----------------------------------------------------------------------------------
@@ -173,19 +175,24 @@ def test_the_area_of_flanders_is_statbels_within_one_percent(
 
 
 # -- through the package's loader ----------------------------------------------------------------
-@pytest.mark.xfail(raises=BoundaryError, reason="the loader's known column sets (KNOWN_COLUMNS in "
-                   "boundaries.py) lack the project's own refnis/name_nl/name_fr; remove this "
-                   "marker when they are added")
-def test_the_loader_recognises_the_schema_without_a_mapping() -> None:
-    assert load_boundaries(path=SHIPPED).vintage == 2019
+def test_the_layer_is_the_default_boundary_source(boundaries) -> None:
+    assert default_boundary_file() == SHIPPED.resolve()
+    assert boundaries.is_default
+    # Its own column names are a known set: no mapping needed.
+    loaded = load_boundaries(path=SHIPPED, use_cache=False)
+    assert loaded.vintage == 2019 and len(loaded.level("municipality")) == 581
+    assert loaded.areas.geometry.geom_equals(boundaries.areas.geometry).all()
 
 
 def test_the_loader_reads_it_without_repairs(boundaries) -> None:
     assert boundaries.vintage == 2019
     assert boundaries.has_municipalities and len(boundaries.level("municipality")) == 581
     assert boundaries.repairs.empty
-    assert not boundaries.approximate
     assert boundaries.areas.is_valid.all()
+    # "approximate" marks uncertain RESOC memberships, not the lines (see test_boundaries).
+    regions = boundaries.level("resoc")
+    assert sorted(regions.loc[regions["approximate"], "id"]) == [
+        "resoc-gent", "resoc-mls", "resoc-westhoek", "resoc-zuidwest"]
 
 
 def test_resoc_regions_are_unions_of_their_whole_municipalities(boundaries) -> None:

