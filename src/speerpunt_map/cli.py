@@ -69,8 +69,8 @@ def _add_boundary_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("boundaries")
     group.add_argument("--boundaries", metavar="FILE",
                        help="a municipality boundary file (any format GDAL reads); default: the "
-                            "SPEERPUNT_MAP_BOUNDARIES environment variable, else the built-in "
-                            "canton boundaries (approximate RESOC regions)")
+                            "SPEERPUNT_MAP_BOUNDARIES environment variable, else the shipped "
+                            "2019 municipalities")
     group.add_argument("--layer", help="the layer of a multi-layer boundary file")
     group.add_argument("--columns", type=_columns, metavar="MAP",
                        help="column names of the boundary file, e.g. refnis=NISCODE,name_nl=NAAM")
