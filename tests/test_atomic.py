@@ -234,7 +234,7 @@ def test_a_build_killed_at_any_moment_leaves_whole_files(atlas: Atlas, reference
 def test_two_builds_into_one_folder_at_once(references, tmp_path: Path) -> None:
     old_folder, new_folder = references
     old, new = _outputs(old_folder), _outputs(new_folder)
-    folder = tmp_path / "shared"
+    folder = tmp_path / "one-folder"
     command = [sys.executable, "-m", "speerpunt_map.cli", "build", *[f"--map={m}" for m in MAPS],
                "-o", str(folder)]
     runs = [subprocess.Popen([*command, f"--language={language}"], stdout=subprocess.PIPE,
