@@ -1,6 +1,6 @@
 """``geodata/town_centres.csv``: one town-centre point per municipality a legend can name.
 
-Reads only files of this repository (never ``../shared``): the polygon checks live in
+Reads only files of this repository (nothing beside the clone): the polygon checks live in
 ``geodata/tools/check_town_centres.py``, which needs the 2019 boundary file.
 """
 
