@@ -239,10 +239,23 @@ return popup && {text: popup.textContent,
 
 
 def test_a_small_frames_map_in_the_browser(browser: webdriver.Chrome, tmp_path: Path) -> None:
-    path = save_html(map_from_frames(_sites(), actor="owner", number="nr"), tmp_path / "m.html")
+    zones = gpd.GeoDataFrame({"naam": ["Noordzone", "Zuidzone"],
+                              "owner": ["Bedrijf X", "RESOC Kempen"]}, geometry=[
+        Point(4.4, 51.25).buffer(0.02), Point(4.7, 50.9).buffer(0.03)], crs=4326).to_crs(31370)
+    links = gpd.GeoDataFrame({"naam": ["As"], "type": ["organisatie"], "owner": ["Bedrijf X"]},
+                             geometry=[
+        LineString([(4.40, 51.23), (4.55, 51.05), (4.70, 50.88)])], crs=4326)
+    path = save_html(map_from_frames(_sites(), zones, links, actor="owner", number="nr",
+                                     link_type="type"), tmp_path / "m.html")
     assert _open(browser, path) == []
     state = browser.execute_script(STATE)
-    assert state["domPins"] == 3 and state["rows"] == 3 and state["items"] == 3
+    assert state["domPins"] == 3 and state["rows"] == 6 and state["items"] == 3 + 2
+    drawn = browser.execute_script(
+        "return Array.from(document.querySelectorAll('path.leaflet-interactive'),"
+        " p => [p.getAttribute('fill'), p.getAttribute('stroke-dasharray')]);")
+    assert sorted(d[1] or "" for d in drawn) == ["", "", "8 6"]
+    assert sum(d[0] == "none" for d in drawn) == 1  # the link: a line, not an area
+    assert len(browser.find_elements("css selector", ".leaflet-marker-icon.spm-arrow")) == 1
     assert state["pagers"] == [] and not state["overlay"]
     seen = browser.execute_script(CLICK_FIRST)
     assert seen["text"].startswith("1. Haven") and "Kaai 1" in seen["text"]

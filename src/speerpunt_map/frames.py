@@ -70,6 +70,9 @@ def map_from_frames(points: gpd.GeoDataFrame | None = None,
     shared. Above 2 000 points the points are circles on one canvas and their numbers are drawn
     where legible; above 2 000 features the legend's lists and the table show a page at a time.
 
+    A column named here must be in every frame given (``number`` only in ``points``,
+    ``link_type`` and a ``directed`` column only in ``links``): rename columns to match.
+
     Parameters
     ----------
     points, zones, links
