@@ -9,13 +9,16 @@ import csv
 import logging
 import math
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pandas as pd
 
 from ._coordinates import coordinate_problem
 from ._errors import GeodataError
 from ._text import split_multi
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 __all__ = ["MIN_MEMBERS", "ZONE_DEFINITIONS", "check_coordinates", "check_precision",
            "check_zone_members", "check_zone_shapes", "concat_tables", "mistakes_message",
@@ -82,9 +85,9 @@ def check_coordinates(frame: pd.DataFrame, folder: Path, what: str, *,
     """Every lon/lat is a number inside its country (lon first); the likely mistake named."""
     mistakes = []
     for row in frame.itertuples():
-        label = f"{folder / row.file}, line {row.line}: {what} {getattr(row, id_column)!r}"
+        label = f"{folder / str(row.file)}, line {row.line}: {what} {getattr(row, id_column)!r}"
         try:
-            lon, lat = number(row.lon), number(row.lat)
+            lon, lat = number(str(row.lon)), number(str(row.lat))
         except ValueError as error:
             hint = f" ({error}: write 4.40, not 4,40)" if "comma" in str(error) else ""
             mistakes.append(f"{label}: lon/lat {row.lon!r}, {row.lat!r} are not "
@@ -101,12 +104,13 @@ def check_precision(centres: pd.DataFrame, folder: Path) -> list[str]:
     mistakes = []
     for row in centres.itertuples():
         try:
-            ok = number(row.precision_m) > 0
+            ok = number(str(row.precision_m)) > 0
         except ValueError:
             ok = False
         if not ok:
-            mistakes.append(f"{folder / row.file}, line {row.line}: town centre {row.refnis!r}: "
-                            f"precision_m {row.precision_m!r} is not a positive number of metres")
+            mistakes.append(f"{folder / str(row.file)}, line {row.line}: town centre "
+                            f"{row.refnis!r}: precision_m {row.precision_m!r} is not a "
+                            "positive number of metres")
     return mistakes
 
 
@@ -124,14 +128,14 @@ def check_zone_shapes(zones: pd.DataFrame, folder: Path) -> list[str]:
 
     mistakes = []
     for zone in zones.itertuples():
-        label = f"{folder / zone.file}, line {zone.line}: zone {zone.id!r}"
+        label = f"{folder / str(zone.file)}, line {zone.line}: zone {zone.id!r}"
         if zone.definition not in ZONE_DEFINITIONS:
             mistakes.append(f"{label}: definition {zone.definition!r}; expected one of "
                             f"{list(ZONE_DEFINITIONS)}")
             continue
         if zone.definition == "polygon":
             try:
-                shape = wkt.loads(zone.wkt)
+                shape = wkt.loads(str(zone.wkt))
             except (shapely.errors.GEOSException, ValueError, TypeError) as error:
                 mistakes.append(f"{label}: bad WKT ({error})")
                 continue
@@ -149,7 +153,7 @@ def check_zone_shapes(zones: pd.DataFrame, folder: Path) -> list[str]:
                 _report_zone_repair(label, shape)
         elif zone.definition in ("corridor", "buffer"):
             try:
-                width = number(zone.buffer_m)
+                width = number(str(zone.buffer_m))
             except ValueError:
                 mistakes.append(f"{label}: buffer_m {zone.buffer_m!r} is not a number of "
                                 "metres")
@@ -160,7 +164,7 @@ def check_zone_shapes(zones: pd.DataFrame, folder: Path) -> list[str]:
     return mistakes
 
 
-def _report_zone_repair(label: str, shape: object) -> None:
+def _report_zone_repair(label: str, shape: BaseGeometry) -> None:
     """An invalid zone polygon is drawn repaired (``make_valid``); say so when that matters."""
     import shapely
 
@@ -180,9 +184,9 @@ def check_zone_members(gazetteer: _Resolver, folder: Path) -> list[str]:
     for zone in gazetteer.zones.itertuples(index=False):
         if zone.definition == "polygon":
             continue
-        label = f"{folder / zone.file}, line {zone.line}: zone {zone.id!r}"
-        members = split_multi(zone.members)
-        least = MIN_MEMBERS.get(zone.definition, 1)
+        label = f"{folder / str(zone.file)}, line {zone.line}: zone {zone.id!r}"
+        members = split_multi(str(zone.members))
+        least = MIN_MEMBERS.get(str(zone.definition), 1)
         if not members:
             mistakes.append(f"{label}: no members; expected municipalities or places, "
                             "|-separated")

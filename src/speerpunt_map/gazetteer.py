@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -135,8 +136,10 @@ class Gazetteer:
             pd.DataFrame(columns=list(_TOWN_CENTRE_COLUMNS))
         self._index: dict[str, PlaceRef] = {}
         self._names: list[str] = []
-        self._names_of = {(row.refnis, int(row.vintage)): row.name_nl
-                          for row in municipalities.itertuples()}
+        # municipalities.csv is read as text (no missing values): every cell is a str.
+        self._names_of: dict[tuple[str, int], str] = {
+            (str(row.refnis), int(str(row.vintage))): str(row.name_nl)
+            for row in municipalities.itertuples()}
         self._build_index()
 
     # -- index -------------------------------------------------------------------------------
@@ -189,11 +192,12 @@ class Gazetteer:
             _vintage=self.municipalities["vintage"].astype(int),
         ).sort_values(["_flemish", "_vintage"], ascending=[False, False], kind="stable")
         for row in ordered.itertuples():
-            ref = PlaceRef("municipality", f"{row.refnis}@{row.vintage}", row.name_nl)
-            self._add(row.name_nl, ref)
-            if row.name_fr and row.name_fr != row.name_nl:
-                self._add(row.name_fr, ref)
-            self._add(row.refnis, ref, exact_only=True)
+            refnis, name_nl, name_fr = str(row.refnis), str(row.name_nl), str(row.name_fr)
+            ref = PlaceRef("municipality", f"{refnis}@{row.vintage}", name_nl)
+            self._add(name_nl, ref)
+            if name_fr and name_fr != name_nl:
+                self._add(name_fr, ref)
+            self._add(refnis, ref, exact_only=True)
 
     # -- look-up -----------------------------------------------------------------------------
     def resolve(self, name: str, vintage: Vintage | None = None) -> PlaceRef | None:
@@ -283,7 +287,7 @@ class Gazetteer:
             drawn inside its polygon, and says so (see :mod:`speerpunt_map.geometry`).
         """
         if ref.kind == "place":
-            place = self.places.loc[ref.id]
+            place = cast("pd.Series[str]", self.places.loc[ref.id])  # ids are unique
             return TownPoint(float(place["lon"]), float(place["lat"]), str(place["method"]),
                              float(place["precision_m"] or 0))
         if ref.kind == "municipality":

@@ -16,15 +16,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 from shapely import wkt
 from shapely.geometry import LineString, Point
+from shapely.geometry.base import BaseGeometry
 
 from ._errors import GeodataError
 from ._text import split_multi
+from ._types import Language
 from .boundaries import METRIC_CRS, Boundaries
 from .catalogue import vintage_of_period
 from .gazetteer import Gazetteer, PlaceRef
@@ -40,23 +43,25 @@ __all__ = ["GeometryResolver", "Located", "links_from_legend", "points_from_lege
 _MIN_PLACE_RADIUS_M = 1000.0
 
 
-def to_metric(geometry: shapely.Geometry) -> shapely.Geometry:
+def to_metric(geometry: BaseGeometry) -> BaseGeometry:
     """A WGS84 geometry in EPSG:31370."""
-    return gpd.GeoSeries([geometry], crs="EPSG:4326").to_crs(METRIC_CRS).iloc[0]
+    return cast(BaseGeometry,
+                gpd.GeoSeries([geometry], crs="EPSG:4326").to_crs(METRIC_CRS).iloc[0])
 
 
-def from_metric(geometry: shapely.Geometry) -> shapely.Geometry:
+def from_metric(geometry: BaseGeometry) -> BaseGeometry:
     """An EPSG:31370 geometry in WGS84."""
-    return gpd.GeoSeries([geometry], crs=METRIC_CRS).to_crs("EPSG:4326").iloc[0]
+    return cast(BaseGeometry,
+                gpd.GeoSeries([geometry], crs=METRIC_CRS).to_crs("EPSG:4326").iloc[0])
 
 
-def anchor(geometry: shapely.Geometry) -> Point:
+def anchor(geometry: BaseGeometry) -> Point:
     """A point to draw a label or a link end at: the centroid if inside, else a point inside."""
     centroid = geometry.centroid
     return centroid if geometry.contains(centroid) else geometry.representative_point()
 
 
-def _reach_m(point: Point, area: shapely.Geometry) -> float:
+def _reach_m(point: Point, area: BaseGeometry) -> float:
     """How far a point inside an area may be from any place in it: the farthest distance to
     its outline, in metres (rounded to 100 m)."""
     distance = to_metric(area).hausdorff_distance(to_metric(point))
@@ -70,7 +75,7 @@ class Located:
     ``precision_m`` is how far a point may be from what it stands for (0 for outlines).
     """
 
-    geometry: shapely.Geometry
+    geometry: BaseGeometry
     method: str
     precision_m: float = 0.0
 
@@ -104,7 +109,7 @@ class GeometryResolver:
         return Located(inside, f"{what}: {area.method}", _reach_m(inside, area.geometry))
 
     def link_end(self, ref: PlaceRef, *, vintage: Vintage,
-                 towards: shapely.Geometry) -> Located:
+                 towards: BaseGeometry) -> Located:
         """Where a link to ``ref`` ends, coming from ``towards``.
 
         A network of places (a ``hull`` zone such as ELAt, the Eindhoven-Leuven-Aachen
@@ -114,7 +119,7 @@ class GeometryResolver:
         ref = self.gazetteer.in_vintage(ref, vintage)
         if ref.kind != "zone" or self.gazetteer.zones.loc[ref.id, "definition"] != "hull":
             return self.point(ref, vintage=vintage)
-        zone = self.gazetteer.zones.loc[ref.id]
+        zone = cast("pd.Series[str]", self.gazetteer.zones.loc[ref.id])  # ids are unique
         places = [self._member(ref, m, vintage) for m in split_multi(zone["members"])]
         ends = [(place.name, self.point(place, vintage=vintage)) for place in places]
         origin = to_metric(towards)
@@ -138,7 +143,8 @@ class GeometryResolver:
             if geometry is None:
                 raise GeodataError(f"no boundary for region {ref.id!r} in {self.boundaries.source}")
             row = self.boundaries.areas[self.boundaries.areas["id"] == ref.id].iloc[0]
-            return Located(geometry, f"region outline: {row['basis']}")
+            # Every shapely geometry object is a BaseGeometry (Boundaries types it loosely).
+            return Located(cast(BaseGeometry, geometry), f"region outline: {row['basis']}")
         if ref.kind == "municipality":
             return self._municipality_area(ref)
         if ref.kind == "zone":
@@ -183,7 +189,7 @@ class GeometryResolver:
         return found
 
     def _zone_area(self, ref: PlaceRef, vintage: Vintage) -> Located:
-        zone = self.gazetteer.zones.loc[ref.id]
+        zone = cast("pd.Series[str]", self.gazetteer.zones.loc[ref.id])  # ids are unique
         definition = zone["definition"]
         note = f"custom zone ({definition}; {zone['approximation']})"
         if definition == "polygon":
@@ -196,10 +202,11 @@ class GeometryResolver:
             return Located(shapely.union_all([self.area(r, vintage=vintage).geometry
                                               for r in refs]), note)
         points = [self.point(r, vintage=vintage) for r in refs]
-        metric = [to_metric(p.geometry) for p in points]
+        # What point() locates is a Point.
+        metric = [cast(Point, to_metric(p.geometry)) for p in points]
         if definition == "hull":
             # The polygon through its places (the ELAt triangle through its three cities).
-            shape = shapely.MultiPoint([p.geometry for p in points]).convex_hull
+            shape = shapely.MultiPoint([cast(Point, p.geometry) for p in points]).convex_hull
             if shape.geom_type != "Polygon":
                 raise GeodataError(f"zone {ref.id!r} ({zone['file']}): its places lie on one "
                                    "line; a hull needs three places not in a line")
@@ -321,7 +328,9 @@ def links_from_legend(legend: Legend, resolver: GeometryResolver) -> gpd.GeoData
                         "from_id": start.id, "from_kind": start.kind, "from_name": start.name,
                         "to_id": end.id, "to_kind": end.kind, "to_name": end.name,
                         "geometry_method": f"from {why} ({a.method}) to ({b.method})",
-                        "geometry": LineString([a.geometry, b.geometry])})
+                        # Both ends are points (link_end: a point, or a place's point).
+                        "geometry": LineString([cast(Point, a.geometry),
+                                                cast(Point, b.geometry)])})
     frame = _frame(records, ("from_id", "from_kind", "from_name", "to_id", "to_kind",
                              "to_name", "geometry_method", "length_km"))
     frame["length_km"] = (frame.to_crs(METRIC_CRS).length / 1000).round(1) if len(frame) else []
@@ -329,7 +338,7 @@ def links_from_legend(legend: Legend, resolver: GeometryResolver) -> gpd.GeoData
 
 
 def regions_from_map(actors: tuple[Actor, ...], resolver: GeometryResolver,
-                     language: str = "nl") -> gpd.GeoDataFrame:
+                     language: Language = "nl") -> gpd.GeoDataFrame:
     """The regions of the actors that chose the sector, one row per actor.
 
     ``approximate`` marks a region that rests on an uncertain membership (see
