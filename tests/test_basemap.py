@@ -1,8 +1,8 @@
 """The offline orienting base map in geodata/basemap/ (derived from GSHHG).
 
-Reads only the files in the repository (nothing beside the clone): they parse, their geometries are valid
-and inside the box, they stay small, the named rivers run where those rivers run, and the labels
-cover the places the maps need.
+Reads only the files in the repository (nothing beside the clone): they parse, their
+geometries are valid and inside the box, they stay small, the named rivers run where those
+rivers run, and the labels cover the places the maps need.
 """
 from __future__ import annotations
 
