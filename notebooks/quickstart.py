@@ -184,8 +184,9 @@ both = pd.concat([logistics.rows(), chemistry.rows()])
 both[both["place_id"].isin(shared)][["map_id", "kind", "name", "source_actor", "year"]]
 
 # %% [markdown]
-# The actors' regions, with their size. With the built-in boundaries the RESOC regions are
-# approximate (`approximate` is True): a map drawn from them must say so.
+# The actors' regions, with their size. `approximate` says whether a region only
+# approximates the real one (RESOC regions built from whole judicial cantons were); a map
+# drawn from such regions says so.
 
 # %%
 regions = logistics.regions.to_crs(METRIC)

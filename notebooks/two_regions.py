@@ -92,10 +92,11 @@ zones = cleantech.zones.to_crs("EPSG:31370")
 zones.assign(km2=(zones.area / 1e6).round(1))[["side", "name", "map_id", "km2"]]
 
 # %% [markdown]
-# Where they overlap. The overlap depends on how the zones are drawn: a custom zone made of
-# municipalities (the Campina project: Mol, Geel, Dessel, Retie) is a union of municipality
-# polygons with a municipality boundary file, and of circles around the municipalities
-# without one — see each zone's `geometry_method` on the map.
+# Where they overlap. The figure depends on the geography the zones are drawn with: the
+# Campina project (Mol, Geel, Dessel, Retie) is the union of its municipalities' polygons,
+# Limburg's Proeftuin Quadratic the province; where two zones share a border rather than
+# ground, the overlap is (close to) 0 km². `geometry_method` on each zone says how it was
+# drawn.
 
 # %%
 print(f"cleantech zones overlap: {cleantech.overlap_km2:.1f} km²")

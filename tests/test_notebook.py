@@ -4,9 +4,9 @@ Each notebook is a jupytext percent script (``notebooks/<name>.py``) paired with
 ``.ipynb`` (``jupytext --sync``, see ``notebooks/README.md``). A test executes the script with
 nbclient in a kernel started from the running interpreter, then checks what a reader would
 check in its printed output — the shared sectors of RESOC Kempen and Limburg per basis, the
-zone overlap in km², the number of links leaving Flanders — against values derived here from
-the data files and the layers, not typed in (the geometry depends on the boundary source; the
-facts do not).
+zone overlap in km², the number of links leaving Flanders, what Zuid-West-Vlaanderen dropped
+and took up between 2013 and 2019 — against values derived here from the data files and the
+layers, not typed in (the geometry depends on the boundary source; the facts do not).
 """
 
 from __future__ import annotations
@@ -23,13 +23,14 @@ import nbclient
 import pytest
 import shapely
 
-from speerpunt_map import Atlas, atlas_links
+from speerpunt_map import Atlas, atlas_links, combine_atlases, load_atlas
 from speerpunt_map.boundaries import METRIC_CRS
 
 from .conftest import REPO, subprocess_env
 
 NOTEBOOKS = REPO / "notebooks"
-NAMES = ("quickstart", "two_regions", "flanders_by_sector", "link_network")
+NAMES = ("quickstart", "two_regions", "flanders_by_sector", "west_flanders_2013_2019",
+         "link_network")
 KERNEL = "speerpunt-map-tests"
 
 
@@ -216,6 +217,26 @@ def test_flanders_by_sector_counts_the_regions_of_every_basis(kernel: Path,
     assert f"'points': {sum(len(m.points) for m in cleantech)}" in counts
     assert re.search(r"wrote matrix\.xlsx with \d+ rows", result.text)
     assert result.images >= 1
+
+
+def test_west_flanders_shows_what_zuid_west_vlaanderen_dropped_and_took_up(
+        kernel: Path, atlas: Atlas) -> None:
+    result = run("west_flanders_2013_2019", kernel)
+    then = {r["sector"] for r in _inventory(atlas) if r["region"] == "resoc-zuidwest"}
+    then |= {s.sector.id for s in atlas.maps.values()
+             if "resoc-zuidwest" in {a.id for a in s.actors}}
+    visions = load_atlas(REPO / "legends" / "visions", boundaries=atlas.boundaries)
+    now = {s.sector.id for s in visions.maps.values() if s.period == "2019"
+           and "resoc-zuidwest" in {a.id for a in s.actors}}
+    assert now == {"creatieve-maakindustrie"}
+    assert result.listed("sectors of 2013 (any basis):") >= then
+    assert result.listed("new in 2019 (any basis):") == now - then
+    assert result.listed("dropped by 2019 (any basis):") == \
+        result.listed("sectors of 2013 (any basis):") - now
+    assert result.number(r"ground named in both periods: ([\d.]+) km²") >= 0
+    layers = combine_atlases(atlas, visions).map(
+        "zuid-west-vlaanderen-2019/creatieve-maakindustrie")
+    assert str(layers.counts) in result.text
 
 
 def test_the_link_network_counts_the_links_leaving_flanders(kernel: Path,

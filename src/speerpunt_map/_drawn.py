@@ -14,6 +14,7 @@ their years (:func:`period_matches`): ``"c. 2013"`` and ``"2013"`` are the same 
 
 from __future__ import annotations
 
+import math
 import re
 import weakref
 from collections.abc import Callable, Iterable
@@ -189,17 +190,32 @@ def region_name(region: str, vocabulary: Vocabulary, language: Language = "nl") 
     return region
 
 
-def _zone_country(atlas: Atlas, zone_id: str) -> str:
-    """The country of a custom zone's members, when they all lie in one."""
+def _zone_country(atlas: Atlas, zone_id: str, point: Point) -> str:
+    """The country a link end at a custom zone lies in: that of the member place the end is
+    drawn at (within ~1 km), else that of all its members when they share one, else ``""``.
+
+    A network of cities in several countries (ELAt: Eindhoven, Leuven, Aachen) is drawn at
+    one of them; a drawn polygon without members records no country.
+    """
     gazetteer = atlas.gazetteer
-    countries = set()
+    countries: dict[str, float] = {}
     for member in split_multi(str(gazetteer.zones.loc[zone_id, "members"])):
         ref = gazetteer.resolve(member)
-        if ref is not None and ref.kind == "place":
-            countries.add(str(gazetteer.places.loc[ref.id, "country"]))
-        elif ref is not None:
-            countries.add("BE")
-    return countries.pop() if len(countries) == 1 else ""
+        if ref is None:
+            continue
+        if ref.kind != "place":
+            countries.setdefault("BE", math.inf)  # a municipality or an actor's region
+            continue
+        place = gazetteer.places.loc[ref.id]
+        distance = math.hypot(float(place["lon"]) - point.x, float(place["lat"]) - point.y)
+        country = str(place["country"])
+        countries[country] = min(distance, countries.get(country, math.inf))
+    if not countries:
+        return ""
+    nearest = min(countries, key=lambda c: countries[c])
+    if countries[nearest] < 0.015:  # degrees: about 1 km
+        return nearest
+    return nearest if len(countries) == 1 else ""
 
 
 def locate_ends(atlas: Atlas, ends: Iterable[tuple[str, str, Point]]) -> pd.DataFrame:
@@ -249,7 +265,7 @@ def locate_ends(atlas: Atlas, ends: Iterable[tuple[str, str, Point]]) -> pd.Data
         if kind == "place":
             country = str(atlas.gazetteer.places.loc[end_id, "country"])
         elif kind == "zone":
-            country = _zone_country(atlas, end_id)
+            country = _zone_country(atlas, end_id, point)
         else:
             country = "BE"
         country = country or ("BE" if belgium.contains(point) else "")
