@@ -165,6 +165,9 @@ def test_link_ends_lie_in_regions_and_countries(atlas: Atlas) -> None:
     assert set(leuven["to_province"]) == {"prov-vlaams-brabant"}
     assert (links["leaves_flanders"] == (links["from_in_flanders"] != links["to_in_flanders"])
             ).all()
+    # ELAt, the Eindhoven-Leuven-Aachen network, is drawn at one of its cities: in its country.
+    elat = links[links["to_id"] == "elat"]
+    assert len(elat) and set(elat["to_country"]) <= {"BE", "NL", "DE"}
     eindhoven = links[links["to_id"] == "eindhoven"]
     assert set(eindhoven["to_region_name"]) == {"Nederland"} and eindhoven["leaves_flanders"].all()
 

@@ -206,9 +206,10 @@ def _zone_country(atlas: Atlas, zone_id: str, point: Point) -> str:
         if ref.kind != "place":
             countries.setdefault("BE", math.inf)  # a municipality or an actor's region
             continue
-        place = gazetteer.places.loc[ref.id]
-        distance = math.hypot(float(place["lon"]) - point.x, float(place["lat"]) - point.y)
-        country = str(place["country"])
+        places = gazetteer.places
+        lon, lat = (float(str(places.at[ref.id, c])) for c in ("lon", "lat"))
+        distance = math.hypot(lon - point.x, lat - point.y)
+        country = str(places.at[ref.id, "country"])
         countries[country] = min(distance, countries.get(country, math.inf))
     if not countries:
         return ""
