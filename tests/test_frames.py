@@ -305,3 +305,17 @@ def test_a_hundred_thousand_points_open(browser: webdriver.Chrome, tmp_path: Pat
     assert _open(browser, path) == []
     state = browser.execute_script(STATE)
     assert state["circles"] == count and state["rows"] == PAGE_SIZE
+
+
+def test_collections_and_column_names_that_are_no_strings() -> None:
+    """A zone given as a geometry collection is drawn by its polygons; a column named 0 is
+    shown as any other."""
+    zone = gpd.GeoDataFrame({"naam": ["z"], 0: ["nul"]}, geometry=[
+        Polygon([(4, 51), (4.1, 51), (4.1, 51.1)]).union(LineString([(4, 51), (5, 52)]))],
+        crs=4326)
+    assert zone.geom_type.iloc[0] == "GeometryCollection"
+    m = map_from_frames(zones=zone, base_layers=False)
+    layer = _layer(m, "zone")
+    assert len(layer["areas"][0]) == 1  # one polygon, the line left out
+    assert [label for label, _, _ in layer["popup"]] == ["Soort", "0"]
+    assert _column(m, layer, layer["popup"][1][1]) == ["nul"]

@@ -101,8 +101,12 @@ def _polygons(geometry: shapely.Geometry) -> list[shapely.Polygon]:
     """The polygons of a polygonal geometry (or of the polygonal parts of a collection)."""
     if isinstance(geometry, shapely.Polygon):
         return [] if geometry.is_empty else [geometry]
-    if isinstance(geometry, shapely.MultiPolygon | shapely.GeometryCollection):
-        return [p for part in geometry.geoms for p in _polygons(part)]
+    if isinstance(geometry, shapely.MultiPolygon):
+        return [p for p in geometry.geoms if not p.is_empty]
+    if isinstance(geometry, shapely.GeometryCollection):  # its polygonal parts
+        return [p for part in geometry.geoms
+                if isinstance(part, shapely.Polygon | shapely.MultiPolygon
+                              | shapely.GeometryCollection) for p in _polygons(part)]
     raise ValueError(f"cannot draw a {type(geometry).__name__} as an area")
 
 

@@ -367,10 +367,12 @@ def _layer(layer_kind: Kind, frame: gpd.GeoDataFrame, columns: _Columns, further
     """One frame as a layer of :class:`FieldText`: ``further`` are the page's fields."""
     label = _FRAME_NAMES[layer_kind]
 
+    by_name = {str(c): c for c in frame.columns}  # column names need not be strings
+
     def cells(column: str | None) -> list[str]:
-        if column is None or column not in frame.columns:
+        if column is None or column not in by_name:
             return [""] * len(frame)
-        return [v if type(v) is str else _text(v) for v in frame[column].tolist()]
+        return [v if type(v) is str else _text(v) for v in frame[by_name[column]].tolist()]
 
     names = cells(columns.name) if columns.name else [_text(i) for i in frame.index]
     actor_values, kinds, numbers = cells(columns.actor), cells(columns.kind), \
