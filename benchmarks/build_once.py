@@ -52,7 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         result.update(ok=False, error=f"MemoryError (address space limited to "
                                       f"{args.memory_limit_gb:g} GiB)")
     except Exception as error:  # reported, not raised: the benchmark goes on
-        result.update(ok=False, error=f"{type(error).__name__}: {error}"[:500],
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        message = str(error) or f"(no message) raised at {where.filename}:{where.lineno}: " \
+            f"{where.line}"
+        result.update(ok=False, error=f"{type(error).__name__}: {message}"[:500],
                       traceback=traceback.format_exc()[-2000:])
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import statistics
 import sys
 from pathlib import Path
 from typing import Any
 
 KB = 1000
-LEAFLET_NOTE = "ours without the inlined Leaflet"
 
 
 # -- reading the numbers ---------------------------------------------------------------------
@@ -27,9 +27,23 @@ def build_median(size: dict[str, Any], kind: str) -> float | None:
     return _median([r["seconds"] for r in runs if r.get("ok")])
 
 
+def describe_error(run: dict[str, Any]) -> str:
+    """A failed build's error, with where it was raised when the message says nothing more."""
+    error = str(run.get("error", "failed")).strip()
+    lines = [line.strip() for line in str(run.get("traceback", "")).splitlines()]
+    frames = [line for line in lines if line.startswith("File ")]
+    if error.endswith(":") and frames:
+        where = frames[-1].replace("File ", "", 1)
+        source = lines[lines.index(frames[-1]) + 1] if lines.index(frames[-1]) + 1 < len(
+            lines) else ""
+        error = f"{error[:-1]} raised at {where}: `{source}`"
+    # The package's path, whether the working tree or an exported revision.
+    return re.sub(r'"[^"]*/(src/speerpunt_map/)', r'"\1', error)
+
+
 def build_failure(size: dict[str, Any], kind: str) -> str:
     runs = size.get("build", {}).get(kind, [])
-    return next((r.get("error", "failed") for r in runs if not r.get("ok")), "")
+    return next((describe_error(r) for r in runs if not r.get("ok")), "")
 
 
 def browser_median(size: dict[str, Any], page: str, key: str) -> float | None:
@@ -105,7 +119,7 @@ def budget_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]
         ours = page_bytes(s, "ours")
         if n == 1000 and ours is not None:
             ours -= s["bytes"].get("ours_leaflet", 0)
-        label = " (" + LEAFLET_NOTE + ")" if n == 1000 else ""
+        label = " without the inlined Leaflet" if n == 1000 else ""
         fail = build_failure(s, "ours")
         for other, limit, name in (("explore", 0.6, "explore()'s"), ("floor", 1.3, "the floor")):
             ratio = _ratio(ours, page_bytes(s, other))
@@ -192,7 +206,7 @@ def _failures(results: dict[str, Any]) -> list[str]:
         for kind, runs in s.get("build", {}).items():
             for r in runs:
                 if not r.get("ok"):
-                    out.append(f"- N = {_n(int(n))}, build of {kind}: {r.get('error')}")
+                    out.append(f"- N = {_n(int(n))}, build of {kind}: {describe_error(r)}")
                     break
         for page, runs in s.get("browser", {}).items():
             failed = [r for r in runs if not r.get("ok") or r.get("error")]
@@ -209,6 +223,19 @@ def _failures(results: dict[str, Any]) -> list[str]:
     return out
 
 
+def _load_range(results: dict[str, Any]) -> str:
+    """The range of the 1-minute load average noted after each measure."""
+    values = []
+    for s in results.get("sizes", {}).values():
+        for runs in [*s.get("build", {}).values(), *s.get("browser", {}).values()]:
+            values += [float(r["load"].split()[0]) for r in runs if r.get("load")]
+    if not values:
+        return "no load noted per measure"
+    return (f"1-minute load average {min(values):.1f}–{max(values):.1f} (median "
+            f"{statistics.median(values):.1f}) after the page measures, on "
+            f"{results['machine']['nproc']} CPUs: other work shared the machine")
+
+
 def markdown(results: dict[str, Any]) -> str:
     meta = results["machine"]
     sizes = results.get("sizes", {})
@@ -219,7 +246,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"- command: `{results['command']}`",
         f"- machine: {meta['nproc']} CPUs ({meta['cpu_model']}), {meta['memory_gb']:.0f} GB "
         f"RAM, {meta['platform']}; load average {results.get('load_start', '?')} at the start, "
-        f"{results.get('load_end', '?')} at the end (other work ran on the machine)",
+        f"{results.get('load_end', '?')} at the end; {_load_range(results)}",
         f"- software: Python {meta['python']}, {meta['chromium']}, "
         + ", ".join(f"{k} {v}" for k, v in meta["packages"].items())
         + f"; speerpunt_map: {results.get('source', '?')} (repository at {meta['git']})",
