@@ -326,10 +326,7 @@ def html_from_map(m: folium.Map) -> str:
     TypeError
         For a ``folium.Map`` made otherwise.
     """
-    if not isinstance(m, MapRoot):
-        raise TypeError("html_from_map needs a map from map_from_layers or map_from_frames, "
-                        f"not a {type(m).__name__}")
-    return m.page()
+    return _ours(m, "html_from_map").page()
 
 
 def fragment_from_map(m: folium.Map) -> str:
@@ -347,10 +344,15 @@ def fragment_from_map(m: folium.Map) -> str:
     TypeError
         For a ``folium.Map`` made otherwise.
     """
+    return _ours(m, "fragment_from_map").fragment()
+
+
+def _ours(m: folium.Map, what: str) -> MapRoot:
+    """``m`` when it is one of our maps; a :class:`TypeError` naming ``what`` otherwise."""
     if not isinstance(m, MapRoot):
-        raise TypeError("fragment_from_map needs a map from map_from_layers or "
-                        f"map_from_frames, not a {type(m).__name__}")
-    return m.fragment()
+        raise TypeError(f"{what} needs a map from map_from_layers or map_from_frames, "
+                        f"not a {type(m).__name__}")
+    return m
 
 
 def html_from_layers(layers: MapLayers, *, language: Language = "nl",
