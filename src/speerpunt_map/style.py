@@ -20,7 +20,7 @@ from ._types import Language, is_language
 from .vocab import Actor
 
 __all__ = ["Labels", "Palette", "Style", "load_label_table", "load_labels", "load_palette",
-           "style_for"]
+           "region_fill", "style_for", "tint", "zone_fill"]
 
 # Line and fill settings of Table 10's four symbols, in screen pixels / opacities.
 POINT_RADIUS_PX = 11
@@ -28,6 +28,32 @@ ZONE_FILL_OPACITY = 0.25
 REGION_FILL_OPACITY = 0.08
 LINK_WEIGHT_PX = 3
 ORGANISATION_DASH = "8 6"
+#: How much of an actor's colour the opaque fill of a region / zone holds (the rest is white).
+#: Fills are opaque, so that what a reader sees is the legend's swatch, never a mix of layers.
+REGION_TINT = 0.16
+ZONE_TINT = 0.42
+
+
+def tint(colour: str, amount: float) -> str:
+    """``colour`` mixed with white: ``amount`` 1 is the colour, 0 white; opaque ``#RRGGBB``.
+
+    Examples
+    --------
+    >>> tint("#0072B2", 0.5)
+    '#80B8D8'
+    """
+    channels = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(255 - (255 - c) * amount):02X}" for c in channels)
+
+
+def region_fill(colour: str) -> str:
+    """The opaque fill of an actor's region, as drawn on the page, the figure and the swatch."""
+    return tint(colour, REGION_TINT)
+
+
+def zone_fill(colour: str) -> str:
+    """The opaque fill of a zone, as drawn on the page, the figure and the swatch."""
+    return tint(colour, ZONE_TINT)
 
 
 def _read(path: Path) -> list[dict[str, str]]:
