@@ -1,5 +1,5 @@
-"""The pages: one Jinja environment (``templates/map.html.j2``) for the map page, the CMS
-fragment, the index and the matrix.
+"""The pages: one Jinja environment (``templates/``) for the map page and the CMS fragment
+(``map.html.j2``), the index (``index.html.j2``) and the matrix (``matrix.html.j2``).
 
 Every string from a table reaches HTML through this autoescaping environment and JavaScript
 only as JSON (``|tojson``): a remark such as ``<img src=x onerror=alert(1)>`` shows as typed and
@@ -40,6 +40,12 @@ def macros() -> Any:
 
 
 @cache
+def _template(name: str) -> Any:
+    """The macros of one template of the environment (``index.html.j2``, ``matrix.html.j2``)."""
+    return _environment().get_template(name).module
+
+
+@cache
 def runtime_js() -> Markup:
     """The map's script (``runtime_js`` of the template), without indentation and comment
     lines: the same code, smaller."""
@@ -70,10 +76,12 @@ def fragment_page(head: str, body: str, script: str) -> str:
 
 def index_page(t: Labels, blocks: list[dict[str, Any]], extras: list[dict[str, str]]) -> str:
     """The index of a build: its maps by section, with links to their files."""
-    return str(macros().index(t.language, t("index_title"), blocks, t, t("disclaimer"), extras))
+    return str(_template("index.html.j2").index(t.language, t("index_title"), blocks, t,
+                                                t("disclaimer"), extras))
 
 
 def matrix_page(t: Labels, columns: list[str], rows: list[dict[str, Any]],
                 totals: list[int]) -> str:
     """The region × sector heat map."""
-    return str(macros().matrix(t.language, t("matrix_title"), columns, rows, totals, t))
+    return str(_template("matrix.html.j2").matrix(t.language, t("matrix_title"), columns, rows,
+                                                  totals, t))
