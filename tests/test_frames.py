@@ -8,6 +8,7 @@ box around Flanders with a fixed seed).
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,9 +19,10 @@ import pytest
 from selenium import webdriver
 from shapely import LineString, Point, Polygon
 
-from speerpunt_map import map_from_frames
+from speerpunt_map import Resources, load_boundaries, map_from_frames
 from speerpunt_map._page_data import CANVAS_THRESHOLD, PAGE_SIZE
 from speerpunt_map.interactive import html_from_map, save_html
+from speerpunt_map.resources import shipped_geodata
 
 from .conftest import start_chromium
 
@@ -176,6 +178,72 @@ def test_pages_are_the_same_bytes_and_save_writes_them(tmp_path: Path) -> None:
     m.save(tmp_path / "saved.html")
     assert (tmp_path / "saved.html").read_text(encoding="utf-8") == first
     assert save_html(m, tmp_path / "atomic.html").read_text(encoding="utf-8") == first
+
+
+def test_a_column_both_the_name_and_in_the_popup_and_tooltip() -> None:
+    """Once a KeyError: the name column asked for in the popup (and the tooltip) too."""
+    m = map_from_frames(_sites(), name="naam", popup=["naam", "adres"], tooltip=["naam"],
+                        base_layers=False)
+    points = _layer(m, "point")
+    assert [(label, key) for label, key, _ in points["popup"]][1:] == [("naam", "name"),
+                                                                       ("adres", "f0")]
+    assert points["tooltip"] == ["name"]
+    page = html_from_map(m)
+    assert re.search(r'<th scope="col">Naam</th>.*<th scope="col">adres</th>', page)
+    assert '<th scope="col">naam</th>' not in page  # the name is not a second column
+    # One column name, not a list, is one column (not its letters).
+    one = map_from_frames(_sites(), popup="adres", tooltip="adres", base_layers=False)
+    assert [label for label, _, _ in _layer(one, "point")["popup"]] == ["Soort", "adres"]
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"name": "Naam"}, r"points has no column 'Naam' for the name \(did you mean 'naam'\?\); "
+                       r"its columns: naam, owner, adres, nr\. A column named in "
+                       r"map_from_frames must be in every frame given"),
+    ({"popup": ["adress"]}, r"points has no column 'adress' for the popup \(did you mean "
+                            r"'adres'\?\)"),
+    ({"tooltip": "geometry"}, r"points: column 'geometry' is the geometry; name another "
+                              r"column for the tooltip"),
+    ({"actor": "geometry"}, r"points: column 'geometry' is the geometry"),
+])
+def test_a_wrong_column_is_named_with_what_to_do(options: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        map_from_frames(_sites(), base_layers=False, **options)
+
+
+def test_a_column_only_in_one_frame_names_the_frame_without_it() -> None:
+    zones = gpd.GeoDataFrame({"naam": ["z"]}, geometry=[Point(4.4, 51.2).buffer(0.01)],
+                             crs=4326)
+    with pytest.raises(ValueError, match=r"zones has no column 'adres' for the popup; its "
+                                         r"columns: naam\."):
+        map_from_frames(_sites(), zones, popup=["adres"], base_layers=False)
+    with pytest.raises(TypeError, match=r"points: the name column must be given by its name, "
+                                        r"a string; got 3"):
+        map_from_frames(_sites(), name=3, base_layers=False)  # type: ignore[arg-type]
+
+
+def test_wrong_link_values_name_the_column_and_rows() -> None:
+    links = gpd.GeoDataFrame({"naam": ["a", "b"], "pijl": ["ja", "misschien"]}, geometry=[
+        LineString([(4, 51), (4.2, 51.1)]), LineString([(4.2, 51), (4.5, 51.2)])], crs=4326)
+    with pytest.raises(ValueError, match=r"links: column 'pijl' holds 'misschien'; expected "
+                                         r"true/false, 1/0, yes/no or ja/nee \(row 1\)"):
+        map_from_frames(links=links, directed="pijl", base_layers=False)
+
+
+def test_the_base_layers_follow_the_resources_geodata_folder(tmp_path: Path) -> None:
+    """An own geodata folder (here: one RESOC region fewer) draws the base layers."""
+    own = tmp_path / "geodata"
+    shutil.copytree(shipped_geodata(), own)
+    regions = own / "resoc_regions.csv"
+    regions.write_text("".join(line for line in regions.read_text(encoding="utf-8")
+                               .splitlines(True) if not line.startswith("resoc-mechelen,")),
+                       encoding="utf-8")
+    sites = _sites().iloc[:1]
+    shipped = html_from_map(map_from_frames(sites))
+    mine = html_from_map(map_from_frames(sites, resources=Resources.load(geodata=own)))
+    assert mine != shipped and len(mine) < len(shipped)
+    assert mine == html_from_map(map_from_frames(
+        sites, boundaries=load_boundaries(geodata=own), resources=Resources.load(geodata=own)))
 
 
 # -- in the browser ----------------------------------------------------------------------------

