@@ -75,8 +75,8 @@ def test_frames_are_wgs84_with_every_legend_column(layers: MapLayers) -> None:
 
 def test_points_keep_their_printed_numbers(layers: MapLayers) -> None:
     numbers = list(layers.points["number"])
-    assert numbers == list(range(1, len(numbers) + 1))
-    assert list(layers.points["label"]) == [str(n) for n in numbers]
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)]  # as typed: text
+    assert list(layers.points["label"]) == numbers
 
 
 def test_rows_keep_the_cells_as_typed(layers: MapLayers) -> None:

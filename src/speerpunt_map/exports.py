@@ -3,8 +3,10 @@
 Every export is written atomically and never over an existing file unless asked. Text that a
 spreadsheet would run as a formula gets a leading ``'`` (:func:`speerpunt_map._tables.
 neutralise_formula`); the toolkit's own reader (:mod:`speerpunt_map._tables`) removes it again,
-so a round trip is lossless. Multi-valued columns (``actor_ids``, ``years``) are written with
-``|`` between the values.
+so a round trip is lossless. Numbers (coordinates, areas, lengths, row numbers) are written as
+numbers, without that guard (:func:`is_number`): ``-1.5536`` is a number in the spreadsheet. A
+point's ``number`` is text, as typed (``007``). Multi-valued columns (``actor_ids``,
+``years``) are written with ``|`` between the values.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from ._tables import neutralise_formula, xlsx_text
 if TYPE_CHECKING:
     from .atlas import MapLayers
 
-__all__ = ["MULTI_VALUED", "flatten", "rows_table", "write_csv", "write_gpkg", "write_xlsx"]
+__all__ = ["MULTI_VALUED", "flatten", "is_number", "rows_table", "write_csv", "write_gpkg",
+           "write_xlsx"]
 
 _CELL_LIMIT = 32_767  # characters in one spreadsheet cell
 LAYER_NAMES = ("points", "zones", "links", "regions")
@@ -73,7 +76,7 @@ def write_csv(table: pd.DataFrame, path: str | Path, *, overwrite: bool = False)
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(list(table.columns))
     for record in table.itertuples(index=False):
-        writer.writerow([neutralise_formula("" if pd.isna(v) else str(v)) for v in record])
+        writer.writerow([_csv_cell(v) for v in record])
     return write_bytes(path, buffer.getvalue().encode("utf-8-sig"), overwrite=overwrite)
 
 
@@ -93,8 +96,7 @@ def write_xlsx(table: pd.DataFrame, path: str | Path, *, overwrite: bool = False
             if _missing(value) or value == "":
                 continue
             cell = sheet.cell(row=r, column=c)
-            if isinstance(value, (bool, np.bool_)) or not isinstance(
-                    value, (int, float, np.integer, np.floating)):
+            if not is_number(value):
                 cell.value = xlsx_text(str(value))
                 cell.data_type = TYPE_STRING  # never a formula, whatever it starts with
             else:
@@ -112,6 +114,22 @@ def flatten(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         return frame
     return frame.assign(**{c: ["|".join(str(v) for v in cell) for cell in frame[c]]
                            for c in tuples})
+
+
+def is_number(value: object) -> bool:
+    """Whether an export writes ``value`` as a number (an int or a float, not a bool): numbers
+    are written as they are, never with the formula guard (``-1.5536`` stays a number)."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_))
+
+
+def _csv_cell(value: object) -> str:
+    """A CSV cell: empty for a missing value, a number as it is, text with the formula guard."""
+    if _missing(value):
+        return ""
+    if is_number(value):
+        return str(value)
+    return neutralise_formula(str(value))
 
 
 def _missing(value: object) -> bool:

@@ -235,7 +235,8 @@ def _base(legend: Legend, row: LegendRow) -> dict[str, object]:
                                  "file": row.file, "row": row.row}
     record.update({c: row.cells[c] for c in COLUMNS})
     record["kind"] = row.kind
-    record["number"] = row.number
+    # A point's number is an identifier: shown as typed ("007" stays "007").
+    record["number"] = row.cells["number"].strip() if row.number is not None else None
     # The actor whose colour the row takes: the first of its actors that chose the sector.
     on_map = set(legend.spec.actors) if legend.spec else set()
     listed = [a for a in row.actors if a in on_map] or list(row.actors)
@@ -250,7 +251,7 @@ def _frame(records: list[dict[str, object]], extra: tuple[str, ...]) -> gpd.GeoD
                "geometry")
     frame = gpd.GeoDataFrame(pd.DataFrame(records, columns=list(columns)), geometry="geometry",
                              crs="EPSG:4326")
-    frame["number"] = frame["number"].astype("Int64")
+    frame["number"] = frame["number"].astype(object).where(frame["number"].notna(), None)
     frame["row"] = frame["row"].astype("int64")
     return frame
 

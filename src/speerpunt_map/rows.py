@@ -271,7 +271,7 @@ def check_duplicates(where: str, rows: list[LegendRow], spec: MapSpec | None,
             if first is not row:
                 severity: Severity = ("warning" if "duplicate-number" in row.accept
                                       else "error")
-                problems.append(Problem(where, row.row, "number", str(row.number),
+                problems.append(Problem(where, row.row, "number", row.cells["number"].strip(),
                                         f"a number not used before (row {first.row} has it)",
                                         severity=severity, code="duplicate-number"))
         first_row = seen_rows.setdefault(_identity(row, spec, gazetteer), row)
