@@ -160,10 +160,84 @@ def _parser() -> argparse.ArgumentParser:
     matrix.add_argument("--overwrite", action="store_true",
                         help="replace files in the output folder that speerpunt-map did not write")
 
+    _add_compare_parser(commands)
+
     template = commands.add_parser("template", help="write an empty XLSX legend to fill in")
     template.add_argument("output", type=Path, help="the .xlsx file to write")
     template.add_argument("--overwrite", action="store_true", help="replace an existing file")
     return parser
+
+
+_COMPARE_HELP = """\
+A and B are each
+  a map id            antwerpen/logistiek, zuid-west-vlaanderen-2019/creatieve-maakindustrie:
+                      that map as it is, compared as its province in its period and sector;
+  REGION[:SECTOR][@PERIOD]
+                      an actor (resoc-kempen, "RESOC Limburg") or a province (limburg), with
+                      an optional sector (resoc-kempen:cleantech) and period
+                      (resoc-zuidwest@2013): the rows credited to the region, from every map.
+The report's maps (2013) and the vision maps of legends/visions (2019, c. 2013, c. 2016) are
+both read, so one region can be shown in two periods.
+
+examples:
+  speerpunt-map compare antwerpen/logistiek limburg/logistiek
+  speerpunt-map compare resoc-kempen resoc-limburg --sector cleantech
+  speerpunt-map compare resoc-zuidwest@2013 resoc-zuidwest@2019 --language en
+"""
+
+
+def _add_compare_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    compare = commands.add_parser(
+        "compare", help="two maps side by side, synchronised, with the comparison beneath",
+        description="Write one offline page: two maps side by side that pan and zoom "
+                    "together, and the comparison table beneath (sectors in common and only "
+                    "in one per basis, points / zones / links per sector, zone overlap in "
+                    "km², links between the two).",
+        epilog=_COMPARE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    compare.add_argument("a", metavar="A", help="a map id or REGION[:SECTOR][@PERIOD]")
+    compare.add_argument("b", metavar="B", help="a map id or REGION[:SECTOR][@PERIOD]")
+    compare.add_argument("-o", "--output", type=Path, metavar="FILE",
+                         help="the .html file to write (default: compare-<A>-<B>.html)")
+    compare.add_argument("--sector", dest="sectors", action="append", default=[],
+                         help="compare and draw only this sector (repeatable), e.g. cleantech")
+    compare.add_argument("--basis", dest="bases", action="append", default=[],
+                         choices=("inventory", "catalogue", "drawn", "any"),
+                         help="list the sectors on this basis (repeatable; default: all four)")
+    compare.add_argument("--language", choices=("nl", "en"), default="nl",
+                         help="labels of the page (default: nl)")
+    compare.add_argument("--online", action="store_true",
+                         help="link Leaflet from a CDN and offer background tiles; the page "
+                              "then needs a network to open")
+    compare.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    _add_boundary_options(compare)
+
+
+def _compare(args: argparse.Namespace) -> int:
+    import re
+
+    from ._compare_sides import check_sides, parse_side, sides_sectors
+    from .atlas import load_atlas
+    from .resources import shipped_legends
+    from .side_by_side import comparison_atlas, side_by_side
+
+    output = args.output or Path(
+        "compare-" + "-".join(re.sub(r"[^\w.-]+", "_", s) for s in (args.a, args.b)) + ".html")
+    if output.suffix.lower() not in (".html", ".htm"):
+        raise _UsageError(f"-o {output}: expected an .html file")
+    atlas = comparison_atlas(load_atlas(shipped_legends(),
+                                        boundary_options=_boundary_options(args)))
+    try:  # an unknown map, region or sector is a wrong command line
+        sides = [parse_side(atlas, side, args.language) for side in (args.a, args.b)]
+        check_sides(*sides)
+        sides_sectors(atlas, sides, args.sectors)
+    except (KeyError, ValueError) as error:
+        raise _UsageError(error.args[0] if error.args else str(error)) from None
+    view = side_by_side(args.a, args.b, sector=args.sectors, atlas=atlas,
+                        language=args.language, basis=args.bases or None, online=args.online)
+    view.save(output, overwrite=args.overwrite)
+    print(f"wrote {output}")
+    print(repr(view.comparison))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -372,7 +446,7 @@ def _check_selection(atlas: object, *, ids: Sequence[str] = (), scopes: Sequence
 
 
 _COMMANDS = {"validate": _validate, "list": _list, "export": _export, "template": _template,
-             "build": _build, "matrix": _matrix}
+             "build": _build, "matrix": _matrix, "compare": _compare}
 
 
 if __name__ == "__main__":
