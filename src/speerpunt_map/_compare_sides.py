@@ -179,12 +179,20 @@ def side_layers(atlas: Atlas, comparison: Comparison, which: str, request: SideR
         joined = pd.concat([f for f in frames if len(f)] or [empty], ignore_index=True)
         return gpd.GeoDataFrame(joined, geometry="geometry", crs="EPSG:4326")
 
+    drawn = [vocabulary.sectors[s] for s in dict.fromkeys(atlas.maps[m].sector.id for m in used)]
     labels = [vocabulary.sectors[s].label(language) for s in sectors or []]
+    sector = template.spec.sector
+    if len(drawn) > 1:  # the subtitle names every sector the map draws
+        sector = dataclasses.replace(
+            sector, id="+".join(s.id for s in drawn),
+            label_nl=", ".join(s.label_nl for s in drawn),
+            label_en=", ".join(s.label_en for s in drawn))
     scope = next((k for k, v in vocabulary.scopes.items()
                   if v.region in (side.region, *(a.province for a in actors))),
                  template.spec.scope)
     spec = dataclasses.replace(
         template.spec, id=f"compare/{request.text}", scope=scope, actors=actors,
+        sector=sector, sector_as_printed="" if len(drawn) > 1 else template.spec.sector_as_printed,
         title=f"{side.name}: {', '.join(labels)}" if labels else side.name, focus="",
         period=side.period or template.spec.period, figure=None, annex=None,
         source=" · ".join(f"{n} = {m}" if len(used) > 1 else m

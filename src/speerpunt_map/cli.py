@@ -12,9 +12,13 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._errors import LegendError, Problem, SpeerpuntError
 from .options import COLUMN_NAMES, BoundaryOptions, check_crs_text
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
 
 __all__ = ["main"]
 
@@ -86,7 +90,9 @@ def _add_boundary_options(parser: argparse.ArgumentParser) -> None:
 def _boundary_options(args: argparse.Namespace) -> BoundaryOptions:
     """Boundary options: the command line over the config file (the environment variable
     SPEERPUNT_MAP_BOUNDARIES applies when neither names a file)."""
-    options = BoundaryOptions.from_config(args.config)
+    workspace = _workspace(args)
+    config = args.config or (workspace.config if workspace is not None else None)
+    options = BoundaryOptions.from_config(config)
     return options.replace(layer=getattr(args, "layer", None),
                            columns=getattr(args, "columns", None),
                            crs=getattr(args, "crs", None), vintage=getattr(args, "vintage", None),
@@ -165,7 +171,37 @@ def _parser() -> argparse.ArgumentParser:
     template = commands.add_parser("template", help="write an empty XLSX legend to fill in")
     template.add_argument("output", type=Path, help="the .xlsx file to write")
     template.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    _add_workspace_options(parser, commands)
     return parser
+
+
+def _add_workspace_options(parser: argparse.ArgumentParser,
+                           commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``init DIR``, and ``--workspace DIR`` before or after any command."""
+    init = commands.add_parser("init", help="create a workspace of your own: a folder with a "
+                                            "config file, a catalogue, an example table, "
+                                            "places.csv, zones.csv and a README")
+    init.add_argument("folder", type=Path, help="the folder to create")
+    init.add_argument("--force", action="store_true",
+                      help="also write into a folder that holds other files (no file is ever "
+                           "replaced)")
+    help_text = ("a workspace folder (made by `speerpunt-map init`): its catalogue, places and "
+                 "zones are used with the shipped data (default: the working folder, when its "
+                 "speerpunt-map.toml has a [workspace] table)")
+    parser.add_argument("--workspace", type=Path, metavar="DIR", help=help_text)
+    for command in commands.choices.values():
+        command.add_argument("--workspace", type=Path, metavar="DIR", help=help_text,
+                             default=argparse.SUPPRESS)
+
+
+def _workspace(args: argparse.Namespace) -> Workspace | None:
+    """The workspace of this run: ``--workspace DIR``, else the working folder if it is one."""
+    from .workspace import find_workspace
+
+    if "_workspace" not in vars(args):
+        args._workspace = find_workspace(getattr(args, "workspace", None))
+    found: Workspace | None = args._workspace
+    return found
 
 
 _COMPARE_HELP = """\
@@ -177,7 +213,8 @@ A and B are each
                       an optional sector (resoc-kempen:cleantech) and period
                       (resoc-zuidwest@2013): the rows credited to the region, from every map.
 The report's maps (2013) and the vision maps of legends/visions (2019, c. 2013, c. 2016) are
-both read, so one region can be shown in two periods.
+both read, so one region can be shown in two periods. An unknown map, region or sector is a
+usage error (exit 2) that names the closest ones.
 
 examples:
   speerpunt-map compare antwerpen/logistiek limburg/logistiek
@@ -208,6 +245,9 @@ def _add_compare_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
     compare.add_argument("--online", action="store_true",
                          help="link Leaflet from a CDN and offer background tiles; the page "
                               "then needs a network to open")
+    compare.add_argument("--catalogue", type=Path,
+                         help="a catalogue.toml (default: shipped); the maps of a visions/ "
+                              "folder beside it are read too")
     compare.add_argument("--overwrite", action="store_true", help="replace an existing file")
     _add_boundary_options(compare)
 
@@ -217,15 +257,13 @@ def _compare(args: argparse.Namespace) -> int:
 
     from ._compare_sides import check_sides, parse_side, sides_sectors
     from .atlas import load_atlas
-    from .resources import shipped_legends
     from .side_by_side import comparison_atlas, side_by_side
 
     output = args.output or Path(
         "compare-" + "-".join(re.sub(r"[^\w.-]+", "_", s) for s in (args.a, args.b)) + ".html")
     if output.suffix.lower() not in (".html", ".htm"):
         raise _UsageError(f"-o {output}: expected an .html file")
-    atlas = comparison_atlas(load_atlas(shipped_legends(),
-                                        boundary_options=_boundary_options(args)))
+    atlas = comparison_atlas(load_atlas(args.catalogue, boundary_options=_boundary_options(args)))
     try:  # an unknown map, region or sector is a wrong command line
         sides = [parse_side(atlas, side, args.language) for side in (args.a, args.b)]
         check_sides(*sides)
@@ -292,14 +330,18 @@ def _validate(args: argparse.Namespace) -> int:
     from .legend import read_legend, validate
     from .resources import Resources
 
-    resources = Resources.load()
+    workspace = _workspace(args)
+    resources = Resources.load(workspace=workspace)
     vocabulary, gazetteer = resources.vocabulary, resources.gazetteer
     problems: list[Problem] = []
-    summaries: list[str] = []
-    for path in list(args.paths) or [None]:
+    summaries: list[str] = [f"override: {line}" for line in resources.overrides]
+    default = workspace.catalogue if workspace is not None else None
+    for path in list(args.paths) or [default]:
         if path is None or path.is_dir() or path.suffix.lower() == ".toml":
             problems += validate([path] if path is not None else None, vocabulary=vocabulary,
                                  gazetteer=gazetteer)
+            if path is not None:
+                problems += _tables_of_bad_entries(path, resources)
             continue
         # A table the user names: say how it was read and what became of every row.
         legend = read_legend(path, vocabulary=vocabulary, gazetteer=gazetteer)
@@ -310,10 +352,28 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if any(p.severity == "error" for p in problems) else 0
 
 
+def _tables_of_bad_entries(path: Path, resources: object) -> list[Problem]:
+    """The problems of the tables named by catalogue entries that are themselves invalid
+    (``validate`` reads the tables of valid entries already)."""
+    from .catalogue import catalogue_tables, read_catalogue
+    from .legend import read_legend
+
+    file = path / "catalogue.toml" if path.is_dir() else path
+    vocabulary = resources.vocabulary  # type: ignore[attr-defined]
+    gazetteer = resources.gazetteer  # type: ignore[attr-defined]
+    valid = {spec.table for spec in read_catalogue(file, vocabulary=vocabulary).maps.values()}
+    problems: list[Problem] = []
+    for table in catalogue_tables(file):
+        if table not in valid:
+            problems += read_legend(table, vocabulary=vocabulary, gazetteer=gazetteer).problems
+    return problems
+
+
 def _list(args: argparse.Namespace) -> int:
     from .atlas import load_atlas
 
-    atlas = load_atlas(args.catalogue, boundary_options=_boundary_options(args))
+    atlas = load_atlas(args.catalogue, boundary_options=_boundary_options(args),
+                       workspace=_workspace(args))
     header: list[object] = ["id", "scope", "sector", "figure", "points", "zones", "links",
                             "rejected"]
     rows: list[list[object]] = []
@@ -349,7 +409,8 @@ def _export(args: argparse.Namespace) -> int:
     suffix = args.output.suffix.lower()
     if suffix not in (".gpkg", ".csv", ".xlsx"):
         raise _UsageError(f"{args.output}: expected a .gpkg, .csv or .xlsx file")
-    atlas = load_atlas(args.catalogue, boundary_options=_boundary_options(args))
+    atlas = load_atlas(args.catalogue, boundary_options=_boundary_options(args),
+                       workspace=_workspace(args))
     _check_selection(atlas, ids=[args.map_id], option="map id")
     layers = (atlas.overview(args.map_id) if args.map_id.startswith("vlaanderen/")
               and args.map_id not in atlas.maps else atlas.map(args.map_id))
@@ -372,12 +433,25 @@ def _matrix(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
+    from .resources import Resources
     from .template import write_template
 
     if args.output.suffix.lower() != ".xlsx":
         raise _UsageError(f"{args.output}: expected an .xlsx file (the template is a workbook)")
-    write_template(args.output, overwrite=args.overwrite)
+    vocabulary = Resources.load(workspace=_workspace(args)).vocabulary
+    write_template(args.output, overwrite=args.overwrite, vocabulary=vocabulary)
     print(f"wrote {args.output}")
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from .workspace import init_workspace
+
+    written = init_workspace(args.folder, force=args.force)
+    for path in written:
+        print(f"wrote {path}")
+    print(f"Your workspace is {args.folder}: cd into it, then `speerpunt-map validate` and "
+          "`speerpunt-map build -o output` (see its README.md)")
     return 0
 
 
@@ -403,7 +477,8 @@ def _build(args: argparse.Namespace) -> int:
     from .atlas import load_atlas
     from .build import build_atlas
 
-    atlas = load_atlas(args.catalogue, boundary_options=_boundary_options(args))
+    atlas = load_atlas(args.catalogue, boundary_options=_boundary_options(args),
+                       workspace=_workspace(args))
     _check_selection(atlas, ids=args.ids, scopes=args.scopes, sectors=args.sectors)
     result = build_atlas(atlas, args.output, ids=args.ids, scopes=args.scopes,
                          sectors=args.sectors, formats=args.formats, language=args.language,
@@ -446,7 +521,8 @@ def _check_selection(atlas: object, *, ids: Sequence[str] = (), scopes: Sequence
 
 
 _COMMANDS = {"validate": _validate, "list": _list, "export": _export, "template": _template,
-             "build": _build, "matrix": _matrix, "compare": _compare}
+             "build": _build, "matrix": _matrix, "compare": _compare,
+             "init": _init}
 
 
 if __name__ == "__main__":

@@ -79,24 +79,33 @@ _WORDS: dict[str, dict[str, str]] = {
 
 
 def comparison_atlas(atlas: Atlas | None = None) -> Atlas:
-    """The shipped report's maps and the vision maps of ``legends/visions`` as one atlas.
+    """An atlas with the vision maps beside the report's: the maps of a ``visions`` folder
+    next to the catalogue (the shipped ``legends/visions``), so a region compares in two
+    periods.
 
     Parameters
     ----------
     atlas
-        The report's atlas to add the vision maps to (its boundaries are shared); the shipped
-        one when ``None``. An atlas that holds the vision maps already is returned as it is.
+        The report's atlas (its boundaries are shared); the shipped one when ``None``. An
+        atlas without a ``visions/catalogue.toml`` beside its catalogue, or one that holds
+        maps of another period already, is returned as it is.
 
     Returns
     -------
     Atlas
+
+    Raises
+    ------
+    ValueError
+        When the vision maps were read with other resources or repeat a map id (see
+        :func:`~speerpunt_map.analysis.combine_atlases`).
     """
     report = atlas if atlas is not None else load_atlas(shipped_legends())
-    visions = load_atlas(shipped_legends() / "visions",
-                         boundary_options=report.resources.boundary_options,
-                         boundaries=report.boundaries)
-    if set(visions.maps) <= set(report.maps):
+    folder = Path(report.catalogue.path).parent / "visions"
+    if _has_visions(report) or not (folder / "catalogue.toml").is_file():
         return report
+    visions = load_atlas(folder, boundary_options=report.resources.boundary_options,
+                         boundaries=report.boundaries)
     return combine_atlases(report, visions)
 
 
@@ -170,8 +179,8 @@ def side_by_side(a: str, b: str, *, sector: str | Sequence[str] | None = None,
     sector
         Compare (and draw) only these sectors, besides those the sides name.
     atlas
-        The maps; by default the shipped report's maps and the vision maps (see
-        :func:`comparison_atlas`), so that a region can be shown in two periods.
+        The maps (default: the shipped ones); the vision maps beside its catalogue are added
+        (see :func:`comparison_atlas`), so that a region can be shown in two periods.
     language
         ``"nl"`` or ``"en"``.
     basis
@@ -199,7 +208,7 @@ def side_by_side(a: str, b: str, *, sector: str | Sequence[str] | None = None,
     >>> view.save("kempen-limburg.html")                                   # doctest: +SKIP
     >>> side_by_side("resoc-zuidwest@2013", "resoc-zuidwest@2019")         # doctest: +SKIP
     """
-    atlas = comparison_atlas(atlas) if atlas is None or not _has_visions(atlas) else atlas
+    atlas = comparison_atlas(atlas)
     requests = parse_side(atlas, a, language), parse_side(atlas, b, language)
     check_sides(*requests)
     sectors = sides_sectors(atlas, requests, sector)
