@@ -4,6 +4,25 @@ Colours and labels are data (``legends/palette.csv``, ``legends/labels.csv``). I
 map each actor of "Speerpuntsector in" gets its own colour of a colour-blind-safe palette; in a
 Flanders overview each province gets one colour and its RESOCs shades of it, told apart by
 their labels too.
+
+What is guaranteed (``tests/test_palette.py`` measures it, with the CIEDE2000 and the simulated
+deuteranopia of :mod:`speerpunt_map._colour_science`, on every map of the shipped catalogue
+and on the shipped palette as a whole):
+
+- a province map of up to 8 actors: any two actors' colours differ by CIEDE2000 ≥ 10, in
+  normal vision and under simulated deuteranopia (Machado et al. 2009, severity 1) — every
+  pair of the 8 colours of scheme ``actors`` (Okabe & Ito) does (the smallest: 11.5);
+- a Flanders overview whose provinces have up to 6 actors each (the province and 5 RESOCs or
+  plans; the shipped vocabulary has at most 6): colours of one province family differ by
+  CIEDE2000 ≥ 10 in normal vision and under simulated deuteranopia; colours of two families,
+  and any colour and the grey of "other" sources, by ≥ 10 in normal vision. The shades are data
+  (scheme ``shades`` of ``palette.csv``, derived by ``legends/tools/derive_shades.py``);
+- beyond these sizes (a ninth actor, a seventh member of a family, a palette without
+  ``shades``) colours repeat or are computed lighter and darker variants (:func:`_shade`) and
+  nothing is guaranteed.
+
+Region and zone fills are opaque tints of an actor's colour (:func:`region_fill`,
+:func:`zone_fill`): what is drawn is what the legend's swatch shows.
 """
 
 from __future__ import annotations
@@ -157,10 +176,12 @@ def style_for(actors: tuple[Actor, ...], *, overview: bool, palette: Palette) ->
     for actor in actors:
         by_province.setdefault(actor.province, []).append(actor)
     chosen = {}
+    shades = palette.get("shades", {})
     for province, members in by_province.items():
         base = palette["province"].get(province, palette["base"]["other"])
-        # The province itself keeps the pure colour; its RESOCs get shades.
+        # The province itself keeps the pure colour; its RESOCs get the shades, in name order.
         members = sorted(members, key=lambda a: (a.kind != "province", a.name_nl))
         for step, actor in enumerate(members):
-            chosen[actor.id] = _shade(base, step, len(members))
+            chosen[actor.id] = shades.get(f"{province}/{step}") or \
+                _shade(base, step, len(members))
     return Style(chosen, palette["base"])
