@@ -37,6 +37,7 @@ from .legend import Legend, read_legend
 from .options import BoundaryOptions
 from .resources import Resources
 from .vocab import Actor, Vocabulary
+from .workspace import Workspace
 
 __all__ = ["Atlas", "MapLayers", "load_atlas"]
 
@@ -331,7 +332,8 @@ def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
 def load_atlas(legends: str | Path | None = None, *, boundary_file: str | Path | None = None,
                boundaries: Boundaries | None = None,
                boundary_options: BoundaryOptions | None = None,
-               geodata: str | Path | None = None) -> Atlas:
+               geodata: str | Path | None = None,
+               workspace: str | Path | Workspace | None = None) -> Atlas:
     """Open the catalogue and the geography; read nothing heavy until a map is asked for.
 
     Parameters
@@ -350,6 +352,11 @@ def load_atlas(legends: str | Path | None = None, *, boundary_file: str | Path |
         ``boundary_file`` overrides their ``path``.
     geodata
         A geodata folder of one's own (the shipped one by default).
+    workspace
+        A workspace folder (see :mod:`speerpunt_map.workspace`): its catalogue is read (unless
+        ``legends`` names another), and its places, zones, actors, sectors, words and colours
+        are added to the shipped ones. Its config file's ``[boundaries]`` apply unless
+        ``boundary_options`` is given.
 
     Returns
     -------
@@ -365,8 +372,13 @@ def load_atlas(legends: str | Path | None = None, *, boundary_file: str | Path |
     >>> atlas = load_atlas()                               # doctest: +SKIP
     >>> atlas.map("antwerpen/logistiek").points[["number", "name"]]  # doctest: +SKIP
     """
+    own = Workspace.open(workspace) if isinstance(workspace, (str, Path)) else workspace
+    if boundary_options is None and own is not None:
+        boundary_options = BoundaryOptions.from_config(own.config)
     options = (boundary_options or BoundaryOptions()).replace(path=boundary_file)
-    resources = Resources.load(legends, geodata, boundary_options=options)
+    if legends is None and own is not None:
+        legends = own.catalogue
+    resources = Resources.load(legends, geodata, boundary_options=options, workspace=own)
     catalogue = read_catalogue(legends, vocabulary=resources.vocabulary)
     if any(p.severity == "error" for p in catalogue.problems):
         raise LegendError(catalogue.problems)

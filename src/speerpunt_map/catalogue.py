@@ -14,19 +14,29 @@ import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from ._errors import Problem
+from ._file_kinds import os_path
 from ._paths import shipped_legends
-from ._text import did_you_mean
+from ._text import did_you_mean, normalise, slug
+from ._types import FLANDERS
 from .options import Vintage
-from .vocab import Actor, Sector, Vocabulary, load_vocabulary
+from .vocab import Actor, Scope, Sector, Vocabulary, load_vocabulary
 
-__all__ = ["Catalogue", "MapSpec", "period_years", "read_catalogue", "vintage_of_period"]
+__all__ = ["Catalogue", "MapSpec", "catalogue_tables", "period_years", "read_catalogue",
+           "scope_id", "vintage_of_period", "with_actor_scopes"]
 
 _CATALOGUE_KEYS = {"id", "scope", "sector", "sector_as_printed", "figure", "annex", "actors",
-                   "focus", "table", "source", "title", "period"}
+                   "focus", "table", "source", "title", "subtitle", "period"}
+# A map id: lowercase words of letters and digits joined by hyphens, in parts joined by "/".
+_MAP_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*")
+_SCOPE_KINDS = ("province", "resoc")
 _REQUIRED_KEYS = ("id", "scope", "sector", "actors", "table")
+# Yes/no keys: ``empty = true`` lets a map be built with nothing on it (a legend table with
+# only a header); without it, such a map is a problem (issue 13.4).
+_FLAG_KEYS = ("empty",)
 # A year ("2013"), a range ("2016-2019", "2016–2019") or a year known roughly ("c. 2016").
 _YEAR = r"((?:19|20)[0-9]{2})"
 _PERIOD = re.compile(rf"(?:(?:c|ca|circa)\.?\s*)?{_YEAR}(?:\s*[-–]\s*{_YEAR})?", re.IGNORECASE)
@@ -90,6 +100,15 @@ class MapSpec:
     source: str = ""
     title: str = ""
     period: str = ""
+    #: The map may be built with nothing on it (``empty = true``): no problem for a table with
+    #: only a header.
+    empty: bool = False
+    subtitle: str = ""
+
+    @property
+    def is_report(self) -> bool:
+        """Whether the map is one of the report's (it has a figure or annex number)."""
+        return self.figure is not None or self.annex is not None
 
     @property
     def vintage(self) -> Vintage:
@@ -173,17 +192,21 @@ def _map_spec(entry: object, path: Path, position: int, line: int | None,
         problems.append(Problem(where, line, f"{label}: {key}", str(found), expected,
                                 suggestion, code=code or "catalogue"))
 
-    for key in sorted(set(entry) - _CATALOGUE_KEYS):
+    for key in sorted(set(entry) - _CATALOGUE_KEYS - set(_FLAG_KEYS)):
         bad(key, key, f"one of {sorted(_CATALOGUE_KEYS)}", code="unknown-key")
     for key in _REQUIRED_KEYS:
         if key not in entry or entry[key] in ("", []):
             bad(key, "", "a value", code="missing-value")
-    for key in ("id", "scope", "sector", "sector_as_printed", "focus", "table", "source", "title"):
+    for key in ("id", "scope", "sector", "sector_as_printed", "focus", "table", "source", "title",
+                "subtitle"):
         if key in entry and not isinstance(entry[key], str):
             bad(key, entry[key], "text (in quotes)")
     for key in ("figure", "annex"):
         if key in entry and (not isinstance(entry[key], int) or isinstance(entry[key], bool)):
             bad(key, entry[key], "a whole number")
+    for key in _FLAG_KEYS:
+        if key in entry and not isinstance(entry[key], bool):
+            bad(key, entry[key], "true or false (without quotes)")
     period = _period(entry.get("period", ""))
     if period is None:
         bad("period", entry["period"], 'the period the sources describe, in quotes: a year '
@@ -191,18 +214,20 @@ def _map_spec(entry: object, path: Path, position: int, line: int | None,
             code="bad-period")
     if len(problems) > before:
         return None
-    # The id names the output file <scope>/<sector>.html: keep it to a safe, readable form.
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*", entry["id"]) or \
-            entry["id"].split("/")[0] != entry["scope"]:
-        bad("id", entry["id"], f"'{entry['scope']}/<name>' in lowercase letters, digits and "
-            "hyphens", code="bad-id")
+    # The id names the output file <id>.html: keep it to a safe, readable form.
+    if not _MAP_ID.fullmatch(entry["id"]) or entry["id"] in ("index", "matrix"):
+        bad("id", entry["id"], "a lowercase path of letters, digits and hyphens, e.g. "
+            f"'{slug(entry['scope']) or 'antwerpen'}/<name>' or 'westhoek-2016/duurzaam-bouwen'",
+            code="bad-id")
     sector = vocabulary.sector(entry["sector"])
     if sector is None:
         bad("sector", entry["sector"], "a sector of sectors.csv",
             did_you_mean(vocabulary.suggest_sector(entry["sector"])), "unknown-sector")
-    if entry["scope"] not in vocabulary.scopes:
-        bad("scope", entry["scope"], f"one of {sorted(vocabulary.scopes)}",
-            code="unknown-scope")
+    scope = scope_id(entry["scope"], vocabulary)
+    if scope is None:
+        bad("scope", entry["scope"], "a province, a RESOC region or Vlaanderen (a name, alias "
+            f"or id of actors.csv), or one of {sorted(vocabulary.scopes)}",
+            did_you_mean(vocabulary.suggest_actor(entry["scope"])), code="unknown-scope")
     actors: list[Actor] = []
     names = entry["actors"]
     if not isinstance(names, list) or not all(isinstance(a, str) for a in names):
@@ -218,14 +243,15 @@ def _map_spec(entry: object, path: Path, position: int, line: int | None,
         duplicated = [a.name_nl for a, n in Counter(actors).items() if n > 1]
         if duplicated:
             bad("actors", ", ".join(duplicated), "each actor once", code="duplicate-actor")
-    table = (path.parent / entry["table"]).resolve()
+    table = os_path(path.parent / entry["table"]).resolve()
     if not table.is_file():
         bad("table", entry["table"], f"a legend table relative to {path.parent}",
             code="missing-file")
-    if len(problems) > before or sector is None:
+    if len(problems) > before or sector is None or scope is None:
         return None
     return MapSpec(
-        id=entry["id"], scope=entry["scope"], sector=sector,
+        empty=entry.get("empty", False),
+        id=entry["id"], scope=scope, sector=sector, subtitle=entry.get("subtitle", ""),
         sector_as_printed=entry.get("sector_as_printed", ""), actors=tuple(actors), table=table,
         focus=entry.get("focus", ""), figure=entry.get("figure"), annex=entry.get("annex"),
         source=entry.get("source", ""), title=entry.get("title", ""), period=period or "")
@@ -242,3 +268,50 @@ def _period(value: object) -> str | None:
     if not text:
         return ""
     return text if period_years(text) is not None else None
+
+
+def scope_id(text: str, vocabulary: Vocabulary) -> str | None:
+    """The scope a catalogue entry names: a scope id of ``scopes.csv``, else a province, a
+    RESOC region or Flanders by an actor's name, alias or id (a province gives its scope of
+    ``scopes.csv``, a RESOC its actor id); ``None`` when it names none of these."""
+    if text in vocabulary.scopes:
+        return text
+    if normalise(text) in ("vlaanderen", "flanders", "vlaams gewest", "flemish region"):
+        return FLANDERS
+    actor = vocabulary.actor(text)
+    if actor is None or actor.kind not in _SCOPE_KINDS:
+        return None
+    if actor.kind == "province":
+        for scope in vocabulary.scopes.values():
+            if scope.region == actor.region and scope.id != actor.id:
+                return scope.id
+    return actor.id
+
+
+@cache
+def with_actor_scopes(vocabulary: Vocabulary) -> Vocabulary:
+    """The vocabulary with a scope for every province and RESOC that ``scopes.csv`` lacks
+    (its id the actor's), so that a map may cover any of them."""
+    scopes = dict(vocabulary.scopes)
+    for actor in vocabulary.actors.values():
+        if actor.kind in _SCOPE_KINDS and actor.id not in scopes:
+            short = "".join(w[0] for w in actor.name_nl.split() if w[:1].isupper())
+            scopes[actor.id] = Scope(actor.id, actor.region, actor.name_nl, actor.name_en,
+                                     short or actor.id[:3].upper(), actor.source)
+    if len(scopes) == len(vocabulary.scopes):
+        return vocabulary
+    return Vocabulary(vocabulary.sectors, vocabulary.actors, scopes)
+
+
+def catalogue_tables(path: Path) -> list[Path]:
+    """Every legend table a catalogue's entries name, usable entries or not (so that
+    ``validate`` reports a table's problems even when its entry has some of its own)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return []
+    entries = data.get("map", [])
+    tables = [entry.get("table") for entry in entries if isinstance(entry, dict)] \
+        if isinstance(entries, list) else []
+    found = [os_path(path.parent / t).resolve() for t in tables if isinstance(t, str) and t]
+    return [table for table in found if table.is_file()]

@@ -34,7 +34,9 @@ from ._geodata_files import (
     require_columns,
 )
 from ._paths import shipped_geodata, shipped_legends
+from ._place_names import PlaceIndex, qualified_names
 from ._text import normalise
+from ._workspace_merge import Merged, merge_frames, read_rows
 from .options import Vintage
 from .vocab import Vocabulary, load_vocabulary
 
@@ -134,8 +136,9 @@ class Gazetteer:
         self.vocabulary = vocabulary
         self.town_centres = town_centres if town_centres is not None else \
             pd.DataFrame(columns=list(_TOWN_CENTRE_COLUMNS))
-        self._index: dict[str, PlaceRef] = {}
-        self._names: list[str] = []
+        self._index = PlaceIndex()
+        #: The workspace rows that replace shipped ones, as "file, row overrides …" lines.
+        self.overrides: list[str] = []
         # municipalities.csv is read as text (no missing values): every cell is a str.
         self._names_of: dict[tuple[str, int], str] = {
             (str(row.refnis), int(str(row.vintage))): str(row.name_nl)
@@ -144,24 +147,19 @@ class Gazetteer:
 
     # -- index -------------------------------------------------------------------------------
     def _add(self, name: str, ref: PlaceRef, *, exact_only: bool = False) -> None:
-        key = normalise(name)
-        if not key:
-            return
-        # The first entry wins: the order of _build_index is the order of priority.
-        self._index.setdefault(key, ref)
-        if not exact_only:
-            self._names.append(name)
+        # The order of _build_index is the order of priority (PlaceIndex.first).
+        self._index.add(name, ref, exact_only=exact_only)
 
     def _build_index(self) -> None:
         # Ids first: an id always means itself.
         for actor in self.vocabulary.actors.values():
-            ref = PlaceRef("region", actor.region, actor.name_nl)
-            self._add(actor.id, ref, exact_only=True)
+            self._index.add(actor.id, PlaceRef("region", actor.region, actor.name_nl), is_id=True)
         for zone_id, zone in self.zones.iterrows():
-            self._add(str(zone_id), PlaceRef("zone", str(zone_id), zone["name"]), exact_only=True)
+            self._index.add(str(zone_id), PlaceRef("zone", str(zone_id), zone["name"]),
+                            is_id=True)
         for place_id, place in self.places.iterrows():
-            self._add(str(place_id), PlaceRef("place", str(place_id), place["name"]),
-                      exact_only=True)
+            self._index.add(str(place_id), PlaceRef("place", str(place_id), place["name"]),
+                            is_id=True)
         # Then names: actors' regions, Flanders, custom zones, gazetteer places, municipalities.
         for actor in self.vocabulary.actors.values():
             ref = PlaceRef("region", actor.region, actor.name_nl)
@@ -169,8 +167,10 @@ class Gazetteer:
                 self._add(name, ref)
         for name in _FLANDERS_NAMES:
             self._add(name, PlaceRef("region", "vlaanderen", "Vlaanderen"))
-        # A gazetteer name that is also a Flemish municipality's would hide the municipality
-        # ("Lille" is a town in the Kempen as well as Rijsel): the data must say which it means.
+        # A shipped gazetteer name that is also a Flemish municipality's would hide the
+        # municipality ("Lille" is a town in the Kempen as well as Rijsel): the data must say
+        # which it means. A workspace's own place may share a name: the name is then ambiguous
+        # in a legend (PlaceIndex), and the legend must say which it means.
         flemish_names = {normalise(n) for n, code in zip(self.municipalities["name_nl"],
                                                           self.municipalities["refnis"],
                                                           strict=True)
@@ -179,10 +179,14 @@ class Gazetteer:
         for frame, kind in ((self.zones, "zone"), (self.places, "place")):
             for item_id, item in frame.iterrows():
                 ref = PlaceRef(kind, str(item_id), item["name"])
+                own = str(item.get("origin", "")) == "workspace"
                 for name in [str(item_id), item["name"], *item["aliases"].split("|")]:
-                    if normalise(name) in flemish_names and not _is_municipality_place(item):
+                    if normalise(name) in flemish_names and not own and \
+                            not _is_municipality_place(item):
                         clashes.append(f"{item_id} ({item['file']}): {name.strip()!r}")
-                    self._add(name.strip(), ref)
+                    # An explicit override (a workspace row saying so) comes first.
+                    self._index.add(name.strip(), ref, first=str(item.get("override", ""))
+                                    .strip().lower() == "yes")
         if clashes:
             raise GeodataError("gazetteer names that are also Flemish municipalities (rename "
                                "them, e.g. 'Lille (FR)'): " + "; ".join(clashes))
@@ -197,6 +201,8 @@ class Gazetteer:
             self._add(name_nl, ref)
             if name_fr and name_fr != name_nl:
                 self._add(name_fr, ref)
+            for name in {*qualified_names(name_nl), *qualified_names(name_fr or name_nl)}:
+                self._add(name, ref, exact_only=True)
             self._add(refnis, ref, exact_only=True)
 
     # -- look-up -----------------------------------------------------------------------------
@@ -213,8 +219,77 @@ class Gazetteer:
             the municipality of that name in that vintage (:meth:`in_vintage`). ``None`` gives
             the newest vintage holding the name, which is enough to know that a name is known.
         """
-        ref = self._index.get(normalise(name))
+        ref = self._index.first(name)
         return ref if ref is None or vintage is None else self.in_vintage(ref, vintage)
+
+    def candidates(self, name: str, vintage: Vintage | None = None) -> list[PlaceRef]:
+        """Every place a name may mean on a map of ``vintage`` (2013 when ``None``).
+
+        More than one means the name is ambiguous (see :mod:`speerpunt_map._place_names`): an
+        id means itself; the municipalities carrying the name count once per vintage; a
+        Belgian town centre named after its municipality is that municipality.
+        """
+        target: Vintage = vintage or 2013
+        found: list[PlaceRef] = []
+        towns = set()
+        for ref in self._index.refs(name):
+            if ref.kind == "municipality":
+                ref = self.in_vintage(ref, target)
+            elif ref.kind == "place" and self._is_town_centre(ref):
+                towns.add(normalise(ref.name))
+            if ref not in found:
+                found.append(ref)
+        municipal = [r for r in found if r.kind == "municipality"]
+        # A name in several vintages means the one of the map's vintage (else its own).
+        keep = [r for r in municipal if r.vintage == target] or municipal[:1]
+        return [r for r in found if r.kind != "municipality" or
+                (r in keep and normalise(r.name) not in towns)]
+
+    def municipality_union(self, refs: list[PlaceRef], cell: str) -> PlaceRef:
+        """A zone that is the union of municipalities named in one legend cell
+        (``Ieper|Poperinge|Diksmuide|Veurne``), drawn as their polygons in the map's vintage.
+
+        The zone is added to :attr:`zones` (once per set of municipalities) and says, in its
+        ``approximation``, that it is that union.
+        """
+        codes = [r.refnis for r in refs]
+        zone_id = "union-" + "-".join(codes)
+        if zone_id not in self.zones.index:
+            names = ", ".join(r.name for r in refs)
+            row = {"id": zone_id, "name": " | ".join(r.name for r in refs), "aliases": "",
+                   "definition": "municipalities", "members": "|".join(codes), "buffer_m": "",
+                   "wkt": "", "source": f"the legend cell {cell!r}",
+                   "approximation": f"union of the municipality polygons of {names}, as one "
+                                    "cell of the legend names them", "file": "", "line": ""}
+            added = pd.DataFrame([row]).set_index("id", drop=False)
+            self.zones = pd.concat([self.zones, added])
+            self._index.add(zone_id, PlaceRef("zone", zone_id, row["name"]), is_id=True)
+        return PlaceRef("zone", zone_id, str(self.zones.loc[zone_id, "name"]))
+
+    def _is_town_centre(self, ref: PlaceRef) -> bool:
+        """A Belgian town in the municipality of its own name (or of none given): that
+        municipality's centre, not a second place of the name."""
+        place = cast("pd.Series[str]", self.places.loc[ref.id])
+        within = str(place.get("municipality", "")).strip() or ref.name
+        return _is_municipality_place(place) and normalise(within) == normalise(ref.name)
+
+    def describe_ref(self, ref: PlaceRef) -> str:
+        """A place for a message: what it is, its id, and the file and row that define it."""
+        if ref.kind in ("place", "zone"):
+            frame = self.places if ref.kind == "place" else self.zones
+            row = frame.loc[ref.id]
+            where = f"{row.get('path', row['file'])}, row {row.get('line', '?')}"
+            what = "gazetteer place" if ref.kind == "place" else "custom zone"
+            return f"{what} {ref.id!r} ({ref.name}; {where})"
+        if ref.kind == "municipality":
+            return f"municipality {ref.name} (REFNIS {ref.refnis}, vintage {ref.vintage})"
+        return f"region {ref.id!r} ({ref.name})"
+
+    def pick_by(self, ref: PlaceRef) -> str:
+        """What to write in a cell to mean ``ref`` and nothing else."""
+        if ref.kind == "municipality":
+            return f"{ref.refnis!r} or {qualified_names(ref.name)[0]!r}"
+        return repr(ref.id)
 
     def in_vintage(self, ref: PlaceRef, vintage: Vintage) -> PlaceRef:
         """The municipality of the same name in ``vintage``, if its territory is related.
@@ -238,7 +313,7 @@ class Gazetteer:
         """The known names closest to ``name`` (for "did you mean …?")."""
         if len(name) > 100:  # no name is that long; difflib is quadratic in it
             return []
-        candidates = sorted(set(self._names))
+        candidates = sorted(set(self._index.names))
         by_key: dict[str, str] = {}
         for candidate in candidates:
             by_key.setdefault(normalise(candidate), candidate)
@@ -317,7 +392,9 @@ class Gazetteer:
 
 
 def load_gazetteer(folder: str | Path | None = None, *,
-                   vocabulary: Vocabulary | None = None) -> Gazetteer:
+                   vocabulary: Vocabulary | None = None,
+                   places: str | Path | None = None,
+                   zones: str | Path | None = None) -> Gazetteer:
     """Read the gazetteer, custom zones, municipalities and crosswalk from a geodata folder.
 
     Parameters
@@ -326,24 +403,79 @@ def load_gazetteer(folder: str | Path | None = None, *,
         A folder laid out like the shipped ``geodata/`` (the default).
     vocabulary
         The sectors and actors (the shipped ones by default): actor names resolve to regions.
+    places, zones
+        A workspace's own ``places.csv`` and ``zones.csv`` (same columns as the shipped
+        gazetteer and zones, plus an optional ``override`` column), added to the folder's:
+        a row with a shipped id, or an alias naming another place, is an error unless it says
+        ``override = yes`` (:mod:`speerpunt_map._workspace_merge`).
+
+    Raises
+    ------
+    GeodataError
+        When a file is malformed, or a workspace row clashes with a shipped one.
     """
     folder = Path(folder).resolve() if folder is not None else shipped_geodata()
-    return _load(folder, vocabulary or load_vocabulary(shipped_legends()))
+    return _load(folder, vocabulary or load_vocabulary(shipped_legends()),
+                 _stamp(places), _stamp(zones))
+
+
+def _stamp(path: str | Path | None) -> tuple[Path, int] | None:
+    """A file and its modification time (an edited file is read again), or ``None``."""
+    if path is None or not Path(path).is_file():
+        return None
+    resolved = Path(path).resolve()
+    return resolved, resolved.stat().st_mtime_ns
+
+
+_PLACE_COLUMNS = ("id", "name", "aliases", "kind", "lon", "lat", "country", "method",
+                  "precision_m", "source")
+_ZONE_COLUMNS = ("id", "name", "aliases", "definition", "members", "buffer_m", "wkt",
+                 "source", "approximation")
+
+
+def _own_table(stamp: tuple[Path, int], columns: tuple[str, ...]) -> pd.DataFrame:
+    """A workspace's places.csv or zones.csv (``,`` or ``;``, UTF-8 or Windows-1252)."""
+    path = stamp[0]
+    frame = pd.DataFrame(read_rows(path), dtype=str).fillna("")
+    if frame.empty:
+        frame = pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
+    require_columns(frame, path, columns)
+    # ``file`` is the whole path: messages join it to the geodata folder, which keeps it whole.
+    return frame.assign(file=str(path), line=range(2, len(frame) + 2), path=str(path),
+                        origin="workspace")
 
 
 @cache
-def _load(folder: Path, vocabulary: Vocabulary) -> Gazetteer:
-    place_columns = ("id", "name", "aliases", "kind", "lon", "lat", "country", "method",
-                     "precision_m", "source")
-    zone_columns = ("id", "name", "aliases", "definition", "members", "buffer_m", "wkt",
-                    "source", "approximation")
+def _load(folder: Path, vocabulary: Vocabulary, own_places: tuple[Path, int] | None = None,
+          own_zones: tuple[Path, int] | None = None) -> Gazetteer:
+    place_columns, zone_columns = _PLACE_COLUMNS, _ZONE_COLUMNS
     places = concat_tables(sorted((folder / "gazetteer").glob("*.csv")), place_columns)
     zones = concat_tables(sorted((folder / "zones").glob("*.csv")), zone_columns)
+    places = places.assign(path=[str(folder / "gazetteer" / f) for f in places["file"]],
+                           origin="shipped")
+    zones = zones.assign(path=[str(folder / "zones" / f) for f in zones["file"]],
+                         origin="shipped")
     for frame, what in ((places, "gazetteer"), (zones, "zones")):
         dupes = frame[frame["id"].duplicated(keep=False)]
         if not dupes.empty:
             where = ", ".join(f"{r.id} ({r.file})" for r in dupes.itertuples())
             raise GeodataError(f"{folder / what}: ids used twice: {where}")
+    merged = Merged()
+    if own_places is not None or own_zones is not None:
+        # The workspace's rows over the shipped ones, checked against the shipped names.
+        shipped = _load(folder, vocabulary)
+        if own_places is not None:
+            places = merge_frames(places, _own_table(own_places, place_columns), "place",
+                                  merged, shipped)
+        if own_zones is not None:
+            zones = merge_frames(zones, _own_table(own_zones, zone_columns), "zone", merged,
+                                 shipped)
+        merged.raise_mistakes()
+        for frame, what in ((places, "places"), (zones, "zones")):
+            dupes = frame[frame["id"].duplicated(keep=False)]
+            if not dupes.empty:
+                where = ", ".join(f"{r.id} ({r.path}, row {r.line})" for r in dupes.itertuples())
+                raise GeodataError(f"{what}: ids used twice: {where}")
     municipalities = read_table(folder / "municipalities.csv")
     require_columns(municipalities, folder / "municipalities.csv",
                     ("vintage", "refnis", "name_nl", "name_fr", "lon", "lat", "method", "source"))
@@ -366,6 +498,7 @@ def _load(folder: Path, vocabulary: Vocabulary) -> Gazetteer:
         raise GeodataError(mistakes_message(mistakes))
     crosswalk = read_table(folder / "crosswalk.csv")
     gazetteer = Gazetteer(places, zones, municipalities, crosswalk, vocabulary, centres)
+    gazetteer.overrides = merged.overrides
     mistakes = check_zone_members(gazetteer, folder / "zones")
     if mistakes:
         raise GeodataError(mistakes_message(mistakes))

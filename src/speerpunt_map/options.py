@@ -19,7 +19,8 @@ from typing import Any, Literal
 
 from ._errors import BoundaryError
 
-__all__ = ["CONFIG_FILE", "VINTAGES", "BoundaryOptions", "Vintage", "check_crs_text"]
+__all__ = ["CONFIG_FILE", "VINTAGES", "BoundaryOptions", "Vintage", "check_crs_text",
+           "read_config"]
 
 #: The config file read from the working folder when no other is named.
 CONFIG_FILE = "speerpunt-map.toml"
@@ -108,10 +109,12 @@ class BoundaryOptions:
         if not isinstance(table, dict):
             raise BoundaryError(f"{config}: 'boundaries' must be a [boundaries] table with "
                                 f"{sorted(_CONFIG_KEYS)}")
-        unknown = set(data) - {"boundaries"} | set(table) - set(_CONFIG_KEYS)
+        # [workspace] is read by speerpunt_map.workspace.
+        unknown = set(data) - {"boundaries", "workspace"} | set(table) - set(_CONFIG_KEYS)
         if unknown:
             raise BoundaryError(f"{config}: unknown setting(s) {sorted(unknown)}; expected a "
-                                f"[boundaries] table with {sorted(_CONFIG_KEYS)}")
+                                f"[boundaries] table with {sorted(_CONFIG_KEYS)} (and a "
+                                "[workspace] table in a workspace)")
         for key in ("path", "layer", "crs"):
             if key in table and not isinstance(table[key], str):
                 raise BoundaryError(f"{config}: [boundaries] {key} must be text (in quotes)")
@@ -134,6 +137,12 @@ class BoundaryOptions:
             file = (config.parent / text).resolve()
         return cls(path=file, layer=table.get("layer"), columns=dict(columns),
                    crs=table.get("crs"), vintage=table.get("vintage"))
+
+
+def read_config(config: Path) -> dict[str, Any]:
+    """The tables of a config file; a :class:`BoundaryError` naming the file when it cannot be
+    read as TOML."""
+    return _read_config(config)
 
 
 def _read_config(config: Path) -> dict[str, Any]:

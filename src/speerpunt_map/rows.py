@@ -16,14 +16,16 @@ from typing import Final
 
 from ._characters import invisible_character_problems
 from ._errors import Problem
+from ._place_names import ambiguity_hint
 from ._text import close_matches, did_you_mean, normalise, slug, split_multi
 from ._types import Kind, LinkType, Severity
 from .catalogue import MapSpec
 from .gazetteer import Gazetteer, PlaceRef
+from .options import Vintage
 from .vocab import Actor, Vocabulary
 
 __all__ = ["ACCEPT_CODES", "COLUMNS", "DUTCH_COLUMNS", "KINDS", "LINK_TYPES", "NOTES_PREFIX",
-           "LegendRow", "check_duplicates", "check_row"]
+           "LegendRow", "check_duplicates", "check_has_rows", "check_row"]
 
 COLUMNS: Final = ("kind", "number", "name", "name_as_printed", "place", "link_from", "link_to",
                   "link_type", "link_type_reason", "source_actor", "year", "source_document",
@@ -135,8 +137,9 @@ def check_row(where: str, number: int, cells: dict[str, str], spec: MapSpec | No
     row = LegendRow(where, number, cells, kind, point_number, actors, years, accept)
     if kind == "link":
         _check_link(row, spec, gazetteer, report)
+        _check_ends(row, spec, report)
     else:
-        _check_placed(row, gazetteer, report)
+        _check_placed(row, gazetteer, report, spec.vintage if spec else None)
     return row if report.errors() == before else None
 
 
@@ -199,10 +202,17 @@ def _check_years(cell: str, report: _Report) -> tuple[int, ...]:
     return tuple(years)
 
 
-def _check_placed(row: LegendRow, gazetteer: Gazetteer, report: _Report) -> None:
-    """A point or a zone: its place (the ``place`` cell, else its name); no link columns."""
+def _check_placed(row: LegendRow, gazetteer: Gazetteer, report: _Report,
+                  vintage: Vintage | None = None) -> None:
+    """A point or a zone: its place (the ``place`` cell, else its name); no link columns.
+
+    A zone's place may name several municipalities (``Ieper|Poperinge``): their union."""
     cells = row.cells
-    row.place = _resolve(cells["place"] or cells["name"], "place", gazetteer, report)
+    text = cells["place"] or cells["name"]
+    if "|" in cells["place"]:
+        row.place = _union(cells["place"], row.kind, gazetteer, report, vintage)
+    else:
+        row.place = _resolve(text, "place", gazetteer, report, vintage)
     for column in ("link_from", "link_to", "link_type"):
         if cells[column].strip():
             report(column, cells[column], f"empty: only links have a {column}",
@@ -213,9 +223,10 @@ def _check_link(row: LegendRow, spec: MapSpec | None, gazetteer: Gazetteer,
                 report: _Report) -> None:
     """A link: its end, its start (or an actor whose region it starts from), its type."""
     cells = row.cells
-    row.link_to = _resolve(cells["link_to"], "link_to", gazetteer, report)
+    vintage = spec.vintage if spec else None
+    row.link_to = _resolve(cells["link_to"], "link_to", gazetteer, report, vintage)
     if cells["link_from"].strip():
-        row.link_from = _resolve(cells["link_from"], "link_from", gazetteer, report)
+        row.link_from = _resolve(cells["link_from"], "link_from", gazetteer, report, vintage)
     elif not row.actors and not (spec and spec.actors):
         report("link_from", "", "a start, or a source actor whose region the link starts "
                "from", code="unresolvable-link")
@@ -225,8 +236,9 @@ def _check_link(row: LegendRow, spec: MapSpec | None, gazetteer: Gazetteer,
                _suggest(cells["link_type"], LINK_TYPES), code="bad-link-type")
 
 
-def _resolve(text: str, column: str, gazetteer: Gazetteer, report: _Report) -> PlaceRef | None:
-    """The place a cell names; a problem when it is empty or unknown."""
+def _resolve(text: str, column: str, gazetteer: Gazetteer, report: _Report,
+             vintage: Vintage | None = None) -> PlaceRef | None:
+    """The place a cell names; a problem when it is empty, unknown or ambiguous."""
     text = text.strip()
     if not text:
         report(column, "", f"a place: {_PLACE}", code="missing-value")
@@ -237,7 +249,86 @@ def _resolve(text: str, column: str, gazetteer: Gazetteer, report: _Report) -> P
         report(column, text, "a place known to the gazetteer, a municipality, a custom zone "
                "or an actor's region", (hint + "; " if hint else "") + how_to_add_place(text),
                code="unknown-place")
+        return None
+    candidates = gazetteer.candidates(text, vintage)
+    if len(candidates) > 1:
+        report(column, text, "a name that means one place",
+               ambiguity_hint(text, candidates, gazetteer), code="ambiguous-place")
+        return None
     return ref
+
+
+def _union(cell: str, kind: Kind, gazetteer: Gazetteer, report: _Report,
+           vintage: Vintage | None) -> PlaceRef | None:
+    """A zone over several municipalities, ``|``-separated: each part one municipality."""
+    parts = split_multi(cell)
+    if kind != "zone":
+        report("place", cell, "one place: only a zone may name several municipalities "
+               "(separated by '|')", code="several-places")
+        return None
+    refs = [_resolve(part, "place", gazetteer, report, vintage) for part in parts]
+    for part, ref in zip(parts, refs, strict=True):
+        if ref is not None and ref.kind != "municipality":
+            report("place", part, "a municipality: a zone written as 'A|B|C' is the union of "
+                   f"those municipalities, and {part!r} is a {gazetteer.describe_ref(ref)}",
+                   "name one municipality per part, or define the zone in zones.csv",
+                   code="not-a-municipality")
+            return None
+    if any(ref is None for ref in refs):
+        return None
+    return gazetteer.municipality_union([r for r in refs if r is not None], cell)
+
+
+def _check_ends(row: LegendRow, spec: MapSpec | None, report: _Report) -> None:
+    """A link whose two ends are the same place (Gent to Gent) has no length: an error."""
+    end = row.link_to
+    if end is None:
+        return
+    if row.link_from is not None:
+        start, how = row.link_from, "starts"
+    else:
+        actor = row.actors[0] if row.actors else (spec.actors[0] if spec and spec.actors
+                                                   else None)
+        if actor is None:
+            return
+        start = PlaceRef("region", actor.region, actor.name_nl)
+        how = f"starts (link_from is empty: the region of {actor.name_nl})"
+    if _same_place(start, end):
+        report("link_to", row.cells["link_to"].strip(), "a place other than the link's start",
+               f"the link {how} at {start.name} too: name the other end, or make the row a "
+               "point or a zone", code="same-ends")
+
+
+def _same_place(a: PlaceRef, b: PlaceRef) -> bool:
+    """Whether two references name one place (a municipality in any vintage by its code)."""
+    if a.kind != b.kind:
+        return False
+    return a.refnis == b.refnis if a.kind == "municipality" else a.id == b.id
+
+
+def check_has_rows(where: str, header_row: int, rows_read: int, spec: MapSpec | None,
+                   problems: list[Problem]) -> None:
+    """A table with a header and no data rows is a warning (``empty-table``), unless its
+    catalogue entry says the map may be empty (``empty = true``); ``build`` does not publish a
+    map with nothing on it without that flag.
+
+    Parameters
+    ----------
+    where, header_row
+        The file and the row of its header.
+    rows_read
+        The data rows the table holds (notes rows and empty rows not counted).
+    spec
+        The map's catalogue entry, when known.
+    """
+    if rows_read or (spec is not None and spec.empty):
+        return
+    problems.append(Problem(
+        where, header_row, None, "a header and no data rows",
+        "at least one row below the header: a point, a zone or a link",
+        "fill in the table (a map with nothing on it is not built); if the map is meant to be "
+        "empty, add 'empty = true' to its [[map]] entry in the catalogue", "warning",
+        code="empty-table"))
 
 
 #: The columns of a workspace's ``places.csv`` (as the shipped ``geodata/gazetteer/*.csv``).
