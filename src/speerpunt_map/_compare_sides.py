@@ -190,9 +190,10 @@ def side_layers(atlas: Atlas, comparison: Comparison, which: str, request: SideR
     scope = next((k for k, v in vocabulary.scopes.items()
                   if v.region in (side.region, *(a.province for a in actors))),
                  template.spec.scope)
+    printed = "" if len(drawn) > 1 else template.spec.sector_as_printed
     spec = dataclasses.replace(
-        template.spec, id=f"compare/{request.text}", scope=scope, actors=actors,
-        sector=sector, sector_as_printed="" if len(drawn) > 1 else template.spec.sector_as_printed,
+        template.spec, id=f"compare/{side.key}/{'+'.join(sectors or ['all'])}", scope=scope,
+        actors=actors, sector=sector, sector_as_printed=printed,
         title=f"{side.name}: {', '.join(labels)}" if labels else side.name, focus="",
         period=side.period or template.spec.period, figure=None, annex=None,
         source=" · ".join(f"{n} = {m}" if len(used) > 1 else m

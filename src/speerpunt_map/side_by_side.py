@@ -27,10 +27,12 @@ from markupsafe import Markup
 
 from ._compare_sides import check_sides, parse_side, side_layers, side_name, sides_sectors
 from ._drawn import REPORT_PERIOD
+from ._errors import LegendError
 from ._io import write_text
 from ._types import Language
 from .analysis import BASES, combine_atlases
-from .atlas import Atlas, load_atlas
+from .atlas import Atlas, MapLayers, load_atlas
+from .catalogue import read_catalogue
 from .comparison import Comparison, ComparisonBasis, compare_regions
 from .interactive import fragment_from_map, map_from_layers
 from .pages import _environment, assets_head
@@ -96,17 +98,21 @@ def comparison_atlas(atlas: Atlas | None = None) -> Atlas:
 
     Raises
     ------
+    LegendError
+        When the vision catalogue has problems.
     ValueError
-        When the vision maps were read with other resources or repeat a map id (see
-        :func:`~speerpunt_map.analysis.combine_atlases`).
+        When a vision map repeats a map id of the report's.
     """
     report = atlas if atlas is not None else load_atlas(shipped_legends())
     folder = Path(report.catalogue.path).parent / "visions"
     if _has_visions(report) or not (folder / "catalogue.toml").is_file():
         return report
-    visions = load_atlas(folder, boundary_options=report.resources.boundary_options,
-                         boundaries=report.boundaries)
-    return combine_atlases(report, visions)
+    # Read with the report's vocabulary, words and geography: one's own copy of the legends
+    # folder names its own actors in both periods.
+    catalogue = read_catalogue(folder, vocabulary=report.vocabulary)
+    if any(p.severity == "error" for p in catalogue.problems):
+        raise LegendError(catalogue.problems)
+    return combine_atlases(report, Atlas(catalogue, report.resources, report.boundaries))
 
 
 @dataclass
@@ -119,6 +125,9 @@ class SideBySide:
         The numbers (:class:`~speerpunt_map.comparison.Comparison`).
     maps
         The two maps (``folium.Map``), a and b.
+    layers
+        What each map draws (:class:`~speerpunt_map.MapLayers`: points, zones, links and the
+        regions, as GeoDataFrames).
     sides
         The two sides as asked.
     names
@@ -133,6 +142,7 @@ class SideBySide:
 
     comparison: Comparison
     maps: tuple[folium.Map, folium.Map]
+    layers: tuple[MapLayers, MapLayers]
     sides: tuple[str, str]
     names: tuple[str, str]
     language: Language
@@ -214,8 +224,8 @@ def side_by_side(a: str, b: str, *, sector: str | Sequence[str] | None = None,
     sectors = sides_sectors(atlas, requests, sector)
     comparison = compare_regions(atlas, requests[0].key, requests[1].key, sector=sectors,
                                  language=language)
-    layers = [side_layers(atlas, comparison, which, request, sectors, language)
-              for which, request in zip("ab", requests, strict=True)]
+    layers = (side_layers(atlas, comparison, "a", requests[0], sectors, language),
+              side_layers(atlas, comparison, "b", requests[1], sectors, language))
     maps = (map_from_layers(layers[0], language=language, online=online),
             map_from_layers(layers[1], language=language, online=online))
     bases = (basis,) if isinstance(basis, str) else tuple(basis or PAGE_BASES)
@@ -224,7 +234,7 @@ def side_by_side(a: str, b: str, *, sector: str | Sequence[str] | None = None,
         raise ValueError(f"basis {unknown}: expected {', '.join(PAGE_BASES)}")
     names = (side_name(atlas, requests[0], comparison.a.name, language),
              side_name(atlas, requests[1], comparison.b.name, language))
-    return SideBySide(comparison, maps, (a, b), names, language, bases, online)
+    return SideBySide(comparison, maps, layers, (a, b), names, language, bases, online)
 
 
 def _has_visions(atlas: Atlas) -> bool:
