@@ -15,6 +15,7 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 
 from speerpunt_map import MapLayers
+from speerpunt_map._page_data import zone_letter
 from speerpunt_map.interactive import fragment_from_layers, save_html
 
 from .conftest import start_chromium
@@ -51,7 +52,8 @@ POLYGONS = ("return Array.from(document.querySelectorAll('path.leaflet-interacti
             ".filter(p => p.getAttribute('fill') !== 'none').length;")
 LINES = ("return Array.from(document.querySelectorAll('path.leaflet-interactive'))"
          ".filter(p => p.getAttribute('fill') === 'none').length;")
-MARKERS = "return document.querySelectorAll('.leaflet-marker-icon.spm-pin').length;"
+MARKERS = ("return document.querySelectorAll("
+           "'.leaflet-marker-icon.spm-pin:not(.spm-zone-pin)').length;")
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +87,7 @@ def test_offline_map_loads_with_every_feature_and_no_request(browser, page):
     assert sorted(listed) == sorted(
         [f"point:{label} {name}" for label, name in zip(layers.points["label"],
                                                          layers.points["name"], strict=True)]
-        + [f"zone:{name}" for name in layers.zones["name"]])
+        + [f"zone:{zone_letter(i)} {name}" for i, name in enumerate(layers.zones["name"])])
     # Points in the legend as people count them: 1, 2, …
     labels = [item.split(":")[1].split()[0] for item in listed if item.startswith("point:")]
     assert labels == sorted(labels, key=int)
@@ -136,7 +138,8 @@ def test_hostile_remark_shows_as_text_and_runs_nothing(browser, atlas, tmp_path)
     path = save_html(layers, tmp_path / "hostile.html")
     _open(browser, path)
     browser.execute_script("window.alerted = []; window.alert = m => window.alerted.push(m);")
-    marker = browser.find_elements(By.CSS_SELECTOR, ".leaflet-marker-icon.spm-pin")[0]
+    marker = browser.find_elements(By.CSS_SELECTOR,
+                                  ".leaflet-marker-icon.spm-pin:not(.spm-zone-pin)")[0]
     browser.execute_script("arguments[0].click();", marker)
     popup = browser.find_element(By.CSS_SELECTOR, ".leaflet-popup-content")
     text = popup.get_attribute("textContent")

@@ -280,7 +280,7 @@ map.eachLayer(function (l) {
   if (l instanceof L.CircleMarker) { shown.circles++; }
   if (l instanceof L.Marker && l.spm) { shown.pins++; }
 });
-shown.domPins = document.querySelectorAll('.leaflet-marker-icon.spm-pin').length;
+shown.domPins = document.querySelectorAll('.leaflet-marker-icon.spm-pin:not(.spm-zone-pin)').length;
 shown.rows = document.querySelectorAll('table.spm-table tbody tr[data-kind]').length;
 shown.items = document.querySelectorAll('li[data-actor]').length;
 shown.pagers = Array.from(document.querySelectorAll('.spm-pager'), p => p.textContent);

@@ -62,7 +62,8 @@ def test_map_is_a_folium_map_with_a_group_per_actor_and_kind(logistiek):
     assert isinstance(m, folium.Map)
     names = [g.layer_name for g in _groups(m)]
     # Base layers first, then one group per (actor, kind).
-    assert names[:3] == ["Vlaanderen", "Provinciegrenzen", "RESOC-grenzen"]
+    assert names[:7] == ["Noordzee en kust", "Rivieren", "Landsgrenzen", "Vlaanderen",
+                         "Provinciegrenzen", "RESOC-grenzen", "Plaatsnamen"]
     assert "RESOC Kempen – Zones" in names
     assert "provincie Antwerpen – Actoren – punten" in names
     # Every feature is in the page's data once: five numbered DOM markers (not a canvas) ...

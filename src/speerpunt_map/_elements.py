@@ -169,7 +169,7 @@ class Features(MacroElement):
         "spmMap({{ this._parent.get_name() }}, {{ this._parent.get_name()|tojson }}, "
         "{{ this.store.get_name() }}, {{ this.data }}, ["
         "{% for g, layer in this.groups %}{actor: {{ g.actor|tojson }}, "
-        "kind: {{ g.kind|tojson }}, colour: {{ g.colour|tojson }}, "
+        "kind: {{ g.kind|tojson }}, colour: {{ g.colour|tojson }}, fill: {{ g.fill|tojson }}, "
         "layer: {{ layer.get_name() }}},{% endfor %}], ["
         "{% for key, layer in this.bases %}{key: {{ key|tojson }}, layer: {{ layer.get_name() }}},"
         "{% endfor %}]);{% endmacro %}")

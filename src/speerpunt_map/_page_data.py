@@ -29,10 +29,11 @@ import shapely
 
 from ._leaflet import FEATURE_SCALE, encode_area, encode_lines, encode_points
 from .description import FeatureText
+from .style import region_fill, zone_fill
 
 __all__ = ["CANVAS_THRESHOLD", "PAGE_SIZE", "PAGE_THRESHOLD", "FeatureLayer", "FieldText",
            "Group", "LayerKind", "PageData", "drawing_order", "legend_order", "payload",
-           "payload_json", "payload_script", "runs"]
+           "payload_json", "payload_script", "runs", "zone_letter"]
 
 #: Above this many points, points are circles on one shared canvas (not DOM markers), and
 #: their numbers are drawn only where they are legible.
@@ -85,6 +86,13 @@ class Group:
     kind: str
     name: str
     colour: str
+
+    @property
+    def fill(self) -> str:
+        """The opaque fill of the group's areas (its swatch), else its colour."""
+        if self.kind == "region":
+            return region_fill(self.colour)
+        return zone_fill(self.colour) if self.kind == "zone" else self.colour
 
 
 @dataclass
@@ -229,8 +237,29 @@ class _Strings:
         return [index.get(v, v) for v in values]
 
 
+def zone_letter(index: int) -> str:
+    """The letter that marks the ``index``-th zone on the map and in the legend.
+
+    Examples
+    --------
+    >>> [zone_letter(i) for i in (0, 1, 25, 26, 27)]
+    ['A', 'B', 'Z', 'AA', 'AB']
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def _columns(layer: FeatureLayer, keys: set[str]) -> dict[str, list[str]]:
     columns = {key: [get(t) for t in layer.texts] for key, get in _TEXT.items() if key in keys}
+    if layer.kind == "zone" and "label" in columns and not any(columns["label"]):
+        # Zones are lettered (A, B, …) in the legend's order, on the map and in the table.
+        order = layer.legend_order if layer.legend_order is not None else range(len(layer.texts))
+        for rank, i in enumerate(order):
+            columns["label"][i] = zone_letter(rank)
     for key in sorted(keys - set(_TEXT)):
         k = int(key[1:])  # "f0", "f1", …: the further fields of one's own frames
         columns[key] = [t.fields[k] if isinstance(t, FieldText) else "" for t in layer.texts]
@@ -249,9 +278,16 @@ def _geometry(layer: FeatureLayer) -> dict[str, Any]:
         xy, counts = encode_lines(list(layer.geometry))
         directed = layer.directed if layer.directed is not None else [True] * len(counts)
         return {"xy": xy, "n": counts, "dir": _ints([int(d) for d in directed])}
+    # Areas are drawn largest first, so that no opaque area hides a smaller one; a zone's
+    # letter stands at a point inside it.
+    areas = shapely.area(list(layer.geometry))
+    order = sorted(range(len(layer.geometry)), key=lambda i: -float(areas[i]))
+    drawn = {"draw": order} if order != list(range(len(order))) else {}
     if layer.shared is not None:
-        return {"areas": list(layer.shared)}
-    return {"areas": [encode_area(g) for g in layer.geometry]}
+        return {"areas": list(layer.shared), **drawn}
+    inside = {"at": encode_points([shapely.point_on_surface(g) for g in layer.geometry])}
+    return {"areas": [encode_area(g) for g in layer.geometry], **drawn,
+            **(inside if layer.kind == "zone" else {})}
 
 
 def payload(data: PageData, extent: tuple[float, float, float, float]) -> dict[str, Any]:

@@ -126,11 +126,14 @@ def load_basemap(geodata: str | Path | None = None) -> BaseMap:
     Parameters
     ----------
     geodata
-        A folder with a ``basemap/`` sub-folder laid out as the shipped one.
+        A folder with a ``basemap/`` sub-folder laid out as the shipped one (one without it
+        gets the shipped base map).
 
     Returns
     -------
     BaseMap
     """
     folder = Path(geodata) if geodata is not None else shipped_geodata()
+    if not (folder / "basemap").is_dir():  # a geodata folder of one's own without a base map
+        folder = shipped_geodata()
     return _load((folder / "basemap").resolve())

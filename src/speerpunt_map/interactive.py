@@ -23,9 +23,10 @@ from typing import Any
 import folium
 import shapely
 
-from ._elements import Features, GeoStore, MapRoot, StoredAreas
+from ._elements import Features, GeoStore, MapRoot
 from ._folium_compat import deterministic_ids
 from ._io import write_text
+from ._page_base import BASE_TOLERANCE, BASEMAP_BOX, base_layers, basemap_payload
 from ._page_data import (
     FeatureLayer,
     Group,
@@ -40,21 +41,13 @@ from .atlas import MapLayers
 from .boundaries import Boundaries
 from .description import actor_names, describe, feature_texts, region_text
 from .pages import assets_head, macros
-from .style import (
-    LINK_WEIGHT_PX,
-    ORGANISATION_DASH,
-    REGION_FILL_OPACITY,
-    ZONE_FILL_OPACITY,
-    Labels,
-    style_for,
-)
+from .style import LINK_WEIGHT_PX, ORGANISATION_DASH, Labels, region_fill, style_for, zone_fill
 
 __all__ = ["GROUP_LABELS", "KINDS", "STYLES", "MapContent", "fragment_from_layers",
            "fragment_from_map", "html_from_layers", "html_from_map", "map_from_content",
            "map_from_layers", "save_html"]
 
-# Boundaries are simplified to about 100 m (base layers and regions) or 30 m (zones).
-_BASE_TOLERANCE = 0.001
+# Zones are simplified to about 30 m (boundaries and regions to 100 m: _page_base).
 _ZONE_TOLERANCE = 0.0003
 #: The kinds of the legend, in drawing order: key, symbol, label key.
 KINDS = (("region", "region", "regions"), ("zone", "zone", "zone"),
@@ -64,10 +57,12 @@ KINDS = (("region", "region", "regions"), ("zone", "zone", "zone"),
 GROUP_LABELS = {"region": "regions", "zone": "zones", "point": "points",
                  "link-infrastructure": "link_infrastructure",
                  "link-organisation": "link_organisation"}
-#: Leaflet's path options per group kind (Table 10's symbols); the colour is the group's.
+#: Leaflet's path options per group kind (Table 10's symbols); the colour is the group's, the
+#: fill of areas an opaque tint of it (:func:`~speerpunt_map.style.region_fill`, ``zone_fill``):
+#: what a reader sees is the legend's swatch, never a mix of layers.
 STYLES: dict[str, dict[str, Any]] = {
-    "region": {"weight": 1.5, "fillOpacity": REGION_FILL_OPACITY},
-    "zone": {"weight": 2, "fillOpacity": ZONE_FILL_OPACITY},
+    "region": {"weight": 1.5, "fillOpacity": 1},
+    "zone": {"weight": 2, "fillOpacity": 1},
     "link-infrastructure": {"weight": LINK_WEIGHT_PX, "opacity": 0.9, "fill": False},
     "link-organisation": {"weight": LINK_WEIGHT_PX, "opacity": 0.9, "fill": False,
                           "dashArray": ORGANISATION_DASH},
@@ -96,6 +91,9 @@ class MapContent:
         West, south, east, north: what the map shows first.
     boundaries, base_colours
         The base layers' boundaries (``None``: none) and the colours of their lines.
+    basemap, geodata
+        Whether the orienting base map (sea, coast, rivers, borders, names) is drawn, and the
+        geodata folder it comes from (``None``: the shipped one).
     seed
         What the page's element ids derive from (a hash of the content when empty).
     """
@@ -115,6 +113,8 @@ class MapContent:
     sources: tuple[str, ...] = ()
     boundaries: Boundaries | None = None
     base_colours: dict[str, str] = field(default_factory=dict)
+    basemap: bool = True
+    geodata: Path | None = None
     seed: str = ""
 
 
@@ -195,8 +195,12 @@ def _atlas_content(layers: MapLayers, language: Language, online: bool) -> MapCo
     description = describe(layers, language)
     scope_region = resources.vocabulary.scopes[spec.scope].region
     areas = layers.boundaries.areas
+    # The view holds the map's region and every feature, and each link's far end where the
+    # base map reaches it (a farther end is named at the view's edge).
     focus = [areas.loc[areas["id"] == scope_region].total_bounds] + [
         f.total_bounds for f in (points, zones) if len(f)]
+    if len(links):
+        focus.append(_within_basemap(links.total_bounds))
     return MapContent(
         language=language, labels=t, online=online, title=description.title,
         subtitle=description.subtitle, focus=description.focus, notes=description.notes,
@@ -204,8 +208,14 @@ def _atlas_content(layers: MapLayers, language: Language, online: bool) -> MapCo
         data=PageData(feature_layers, drawn, table, STYLES),
         extent=(min(b[0] for b in focus), min(b[1] for b in focus),
                 max(b[2] for b in focus), max(b[3] for b in focus)),
-        boundaries=layers.boundaries, base_colours=style.base,
+        boundaries=layers.boundaries, base_colours=style.base, geodata=resources.geodata,
         seed=f"{spec.id}|{language}|{online}")
+
+
+def _within_basemap(bounds: Any) -> tuple[float, float, float, float]:
+    west, south, east, north = BASEMAP_BOX
+    return (min(max(bounds[0], west), east), min(max(bounds[1], south), north),
+            max(min(bounds[2], east), west), max(min(bounds[3], north), south))
 
 
 def _popup(t: Labels, kind: str) -> list[tuple[str, str, bool]]:
@@ -230,6 +240,8 @@ def map_from_content(content: MapContent) -> MapRoot:
         A ``folium.Map``.
     """
     data = payload(content.data, content.extent)
+    if content.basemap:
+        data.update(basemap_payload(content))
     text = payload_script(data)
     seed = content.seed or hashlib.sha256(
         f"{text}|{content.title}|{content.language}|{content.online}".encode()).hexdigest()
@@ -237,7 +249,7 @@ def map_from_content(content: MapContent) -> MapRoot:
         m = _frame(content)
         store = GeoStore()  # after the map: element ids follow the order of creation
         m.add_child(store)
-        bases, base_info = _base_layers(m, store, content)
+        bases, base_info = base_layers(m, store, content)
         groups = []
         for group in content.data.groups:
             feature_group = folium.FeatureGroup(name=group.name, control=False)
@@ -246,7 +258,7 @@ def map_from_content(content: MapContent) -> MapRoot:
         for layer in content.data.layers:
             if layer.shared is not None:
                 for key, geometry in zip(layer.shared, layer.geometry, strict=True):
-                    store.put(key, geometry, _BASE_TOLERANCE)
+                    store.put(key, geometry, BASE_TOLERANCE)
         m.add_child(Features(store, text, groups, bases))
         m.layout_html = macros().layout(m.get_name(), _panel(content, base_info),
                                         content.labels)
@@ -260,55 +272,25 @@ def _frame(content: MapContent) -> MapRoot:
     # The map opens on its extent (set by spmMap before anything is drawn, see _page_data).
     return MapRoot(assets=assets_head(content.online), language=content.language,
                    location=[(south + north) / 2, (west + east) / 2], zoom_start=9,
-                   tiles=None, control_scale=True, max_zoom=16, zoom_snap=0.25)
+                   tiles=None, control_scale=False, max_zoom=16, zoom_snap=0.25)
 
 
-def _base_layers(m: MapRoot, store: GeoStore, content: MapContent
-                 ) -> tuple[list[tuple[str, folium.FeatureGroup]], list[dict[str, Any]]]:
-    """Our own boundaries, so that the map reads without tiles (and tiles when online)."""
-    t = content.labels
-    bases: list[tuple[str, folium.FeatureGroup]] = []
-    info: list[dict[str, Any]] = []
-    if content.online:
-        tiles = folium.FeatureGroup(name=t("tiles"), control=False)
-        folium.TileLayer("OpenStreetMap").add_to(tiles)
-        tiles.add_to(m)
-        bases.append(("tiles", tiles))
-        info.append({"key": "tiles", "label": t("tiles"), "on": True})
-    if content.boundaries is None:
-        return bases, info
-    colours = content.base_colours
-    styles = {
-        "flanders": ({"color": colours["flanders"], "weight": 2.5, "fill": False},
-                     ["flanders"], "flanders"),
-        "provinces": ({"color": colours["province"], "weight": 1.5, "fill": False},
-                      ["province"], "provinces"),
-        "resoc": ({"color": colours["resoc"], "weight": 1, "dashArray": "4 4", "fill": False},
-                  ["resoc"], "resoc_regions"),
-    }
-    areas = content.boundaries.areas
-    for key, (line, levels, label) in styles.items():
-        group = folium.FeatureGroup(name=t(label), control=False)
-        keys = [store.put(r.id, r.geometry, _BASE_TOLERANCE)
-                for r in areas[areas["level"].isin(levels)].itertuples()]
-        group.add_child(StoredAreas(store, keys, line))
-        group.add_to(m)
-        bases.append((key, group))
-        info.append({"key": key, "on": True, "label": t(label)})
-    return bases, info
+_KIND_COLOUR = "#555555"
+_KIND_FILLS = {"region": region_fill(_KIND_COLOUR), "zone": zone_fill(_KIND_COLOUR)}
 
 
 def _panel(content: MapContent, bases: list[dict[str, Any]]) -> dict[str, Any]:
     t = content.labels
     symbols = {key: (symbol, label) for key, symbol, label in KINDS}
-    kinds = [{"key": key, "symbol": symbols[key][0], "label": t(symbols[key][1])}
-             for key in content.kinds]
+    kinds = [{"key": key, "symbol": symbols[key][0], "label": t(symbols[key][1]),
+              "fill": _KIND_FILLS.get(key, _KIND_COLOUR)} for key in content.kinds]
     drawn = {layer.kind for layer in content.data.layers if layer.texts}
     return {"language": content.language, "title": content.title,
             "subtitle": content.subtitle, "focus": content.focus,
             "actors_heading": content.actors_heading, "actors": content.actors,
             "kinds": kinds, "has_points": "point" in drawn, "has_zones": "zone" in drawn,
-            "bases": bases, "notes": content.notes, "sources": content.sources,
+            "bases": bases, "notes": content.notes,
+            "sources": content.sources + ((t("basemap_credit"),) if content.basemap else ()),
             "table_headers": [header for header, _ in content.data.table]}
 
 
