@@ -292,6 +292,7 @@ class Atlas:
         spec = MapSpec(id=overview_id, scope=FLANDERS, sector=group_sector,
                        sector_as_printed=" / ".join(printed), actors=tuple(actors),
                        table=specs[0].table, source="overview of " + ", ".join(s.id for s in specs),
+                       from_report=all(s.is_report for s in specs),
                        period=period)
         return self._layers(spec, legends, language)
 

@@ -105,10 +105,13 @@ class MapSpec:
     empty: bool = False
     subtitle: str = ""
 
+    from_report: bool = False
+
     @property
     def is_report(self) -> bool:
-        """Whether the map is one of the report's (it has a figure or annex number)."""
-        return self.figure is not None or self.annex is not None
+        """Whether the map is one of the report's (it has a figure or annex number, or is an
+        overview of the report's maps): only then does it show the report as its source."""
+        return self.from_report or self.figure is not None or self.annex is not None
 
     @property
     def vintage(self) -> Vintage:

@@ -105,6 +105,8 @@ class MapDescription:
         The map and the language of the words.
     title
         The catalogue's title, else "<sector> in <scope>", or the overview title.
+    own_subtitle
+        The catalogue's subtitle (shown instead of the sector line), else empty.
     sector, sector_other, sector_as_printed
         The sector's label in the page's language, in the other language, and as the source
         printed it.
@@ -113,7 +115,9 @@ class MapDescription:
     focus
         The catalogue's focus note, introduced by "Bijkomende focus" unless it starts so.
     sources
-        The sources shown under the map (each with its licence where it has one).
+        The sources shown under the map (each with its licence where it has one): the report
+        for its own maps; for others the catalogue entry's source and the table rows' sources
+        (:func:`map_sources`); then the boundaries and the gazetteer.
     notes
         The report's warning that the map is no inventory, and what the boundaries lack.
     approximate
@@ -132,6 +136,7 @@ class MapDescription:
     notes: tuple[str, ...]
     approximate: bool
     years_label: str
+    own_subtitle: str = ""
 
     @property
     def years_text(self) -> str:
@@ -156,8 +161,10 @@ class MapDescription:
 
     @property
     def subtitle(self) -> str:
-        """The page's subtitle: the sector line and the years."""
-        return " · ".join(part for part in (self.sector_line, self.years_line) if part)
+        """The page's subtitle: the catalogue's ``subtitle`` (else the sector line) and the
+        years."""
+        first = self.own_subtitle or self.sector_line
+        return " · ".join(part for part in (first, self.years_line) if part)
 
 
 def _text(value: object) -> str:
@@ -208,8 +215,26 @@ def describe(layers: MapLayers, language: Language = "nl") -> MapDescription:
         map_id=spec.id, language=language, title=title, sector=sector,
         sector_other=spec.sector.label("en" if language == "nl" else "nl"),
         sector_as_printed=spec.sector_as_printed, years=tuple(sorted(years)), focus=focus,
-        sources=(t("source_report"), borders, t("source_gazetteer")), notes=notes,
-        approximate=boundaries.approximate, years_label=t("years"))
+        sources=(*map_sources(layers, t), borders, t("source_gazetteer")), notes=notes,
+        approximate=boundaries.approximate, years_label=t("years"),
+        own_subtitle=" ".join(spec.subtitle.split()))
+
+
+def map_sources(layers: MapLayers, t: Labels) -> tuple[str, ...]:
+    """The documents a map is drawn from: the report for the report's maps; otherwise the
+    catalogue entry's ``source`` and the sources the table's rows name, each once."""
+    spec = layers.spec
+    if spec.is_report:
+        return (t("source_report"),)
+    overview = spec.scope == FLANDERS and spec.source.startswith("overview of ")
+    found: list[str] = [] if overview or not spec.source.strip() else [spec.source.strip()]
+    for frame in (layers.points, layers.zones, layers.links):
+        for document, printed in zip(frame.get("source_document", []),
+                                     frame.get("source_as_printed", []), strict=False):
+            text = " ".join((_text(document) or _text(printed)).split())
+            if text and text not in found:
+                found.append(text)
+    return tuple(found)
 
 
 def not_drawn(layers: MapLayers, t: Labels) -> list[str]:
