@@ -153,28 +153,36 @@ def rejecting_atlas(atlas: Atlas, tmp_path_factory: pytest.TempPathFactory) -> A
     return load_atlas(folder, boundaries=atlas.boundaries)
 
 
-class _Cells(HTMLParser):
-    """The text of each table row of a page."""
+class _Cards(HTMLParser):
+    """The counts of each card of the index (label → number), by map id."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[list[str]] = []
-        self._cell: list[str] | None = None
+        self.cards: dict[str, dict[str, str]] = {}
+        self._card: dict[str, str] = {}
+        self._tag = ""
+        self._label = ""
+        self._text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in ("td", "th"):
-            self._cell = []
+        values = dict(attrs)
+        if tag == "li" and "spm-card" in (values.get("class") or "").split():
+            self._card = self.cards.setdefault(values.get("data-map") or "", {})
+        elif tag in ("dt", "dd"):
+            self._tag, self._text = tag, []
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None:
-            self.rows[-1].append("".join(self._cell).strip())
-            self._cell = None
+        if tag == self._tag:
+            text = "".join(self._text).strip()
+            if tag == "dt":
+                self._label = text
+            else:
+                self._card[self._label] = text
+            self._tag = ""
 
     def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
+        if self._tag:
+            self._text.append(data)
 
 
 def test_counts_per_map_in_the_result_the_summary_and_the_index(rejecting_atlas: Atlas,
@@ -184,13 +192,11 @@ def test_counts_per_map_in_the_result_the_summary_and_the_index(rejecting_atlas:
     assert (care.rows_read, care.rows_drawn, care.rows_rejected) == (8, 7, 1)
     assert result.rows == {"read": 8, "drawn": 7, "rejected": 1}
     assert "antwerpen/zorg  rows read 8, drawn 7, rejected 1" in result.summary().splitlines()
-    parser = _Cells()
+    parser = _Cards()
     parser.feed((tmp_path / "index.html").read_text(encoding="utf-8"))
-    header = parser.rows[0]
-    assert header[5:8] == ["Rijen gelezen", "Getekend", "Afgewezen"]
-    (row,) = [r for r in parser.rows if r[0] == "16"]
-    assert dict(zip(header, row, strict=True))["Afgewezen"] == "1"
-    assert row[2:8] == ["4", "3", "0", "8", "7", "1"]
+    assert parser.cards["antwerpen/zorg"] == {
+        "Punten": "4", "Zones": "3", "Verbindingen": "0",
+        "Rijen gelezen": "8", "Getekend": "7", "Afgewezen": "1"}
 
 
 def test_the_command_line_prints_the_counts_per_map(tmp_path: Path,

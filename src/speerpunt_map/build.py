@@ -17,12 +17,11 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote
 
 from ._errors import OutputError
+from ._index_cards import IndexCard, index_card, index_sections
 from ._io import MANIFEST, OutputFolder
-from ._types import FLANDERS, Language
+from ._types import Language
 from .atlas import Atlas, MapLayers
 from .compare import write_matrix_into
 from .description import describe, not_drawn
@@ -50,6 +49,8 @@ class MapResult:
     figure: int | None = None
     title: str = ""
     source: str = ""
+    #: The map's thumbnail and search text for the index (``None`` for a map that failed).
+    index_card: IndexCard | None = field(default=None, repr=False)
 
     @property
     def rows_read(self) -> int:
@@ -245,6 +246,7 @@ def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[st
             result.title = description.title
             result.not_drawn = not_drawn(layers, atlas.resources.labels(language))
             result.source = layers.spec.source
+            result.index_card = index_card(layers, language, result.title)
             result.files = _write_map(layers, output / map_id, formats, language, online, folder)
         except OutputError as error:
             if debug or error.errno in _DISK_FAILURES:
@@ -262,30 +264,14 @@ def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[st
         progress(len(chosen), len(chosen), "")
     # The region × sector inventory belongs to a complete atlas.
     write_matrix_into(folder, atlas.resources, language=language)
-    index = folder.write_text(output / "index.html", _index_html(results, output, t))
+    index = folder.write_text(output / "index.html", _index_html(results, output, t, atlas))
     folder.finish()
     return BuildResult(output, results, index, time.perf_counter() - started)
 
 
-def _index_html(results: list[MapResult], output: Path, t: Labels) -> str:
-    sections: dict[str, list[dict[str, Any]]] = {}
-    for result in results:
-        scope = result.map_id.split("/")[0]
-        # As URLs: a map id with "#", "?", "%" or ":" stays a relative link to its file.
-        files = [quote(f.relative_to(output).as_posix()) for f in result.files]
-        html = next((f for f in files if f.endswith(".html")), files[0] if files else "")
-        entry = {"figure": result.figure or "", "title": result.title or result.map_id,
-                 "href": html, "source": result.error or result.source,
-                 "points": result.counts.get("points", ""),
-                 "zones": result.counts.get("zones", ""), "links": result.counts.get("links", ""),
-                 "read": result.counts.get("read", ""), "drawn": result.counts.get("drawn", ""),
-                 "rejected": result.counts.get("rejected", ""), "failed": bool(result.error),
-                 "extras": [{"href": f, "label": f.rsplit(".", 1)[-1].upper()} for f in files
-                            if f != html]}
-        key = "overview_maps" if scope == FLANDERS else "province_maps"
-        sections.setdefault(key, []).append(entry)
-    blocks = [{"title": t(key), "maps": sections[key]}
-              for key in ("province_maps", "overview_maps") if key in sections]
+def _index_html(results: list[MapResult], output: Path, t: Labels, atlas: Atlas) -> str:
+    """The index: a card per map, by province, with a search box
+    (:mod:`speerpunt_map._index_cards`)."""
     extras = [{"href": "matrix.html", "label": t("matrix_title")},
               {"href": "matrix.csv", "label": t("matrix_title") + " (CSV)"}]
-    return index_page(t, blocks, extras)
+    return index_page(t, index_sections(results, output, atlas, t), extras)

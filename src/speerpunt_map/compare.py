@@ -27,11 +27,14 @@ from ._types import Language
 from .atlas import Atlas
 from .pages import matrix_page
 from .resources import Resources
+from .style import Labels
 from .vocab import Vocabulary, load_vocabulary
 
 __all__ = ["actor_sector_counts", "inventory_matrix", "load_inventory", "write_matrix",
            "write_matrix_into"]
 
+# The inventory's basis codes, each with a label ``matrix_basis_<code>`` in labels.csv.
+_BASIS = ("table", "prose", "annex", "unknown")
 _COLUMNS = ("region", "sector", "sector_as_printed", "document", "period", "recent", "basis",
             "evidence", "source")
 
@@ -168,6 +171,15 @@ def write_matrix_into(folder: OutputFolder, resources: Resources, *, language: L
     return [csv_path, html_path]
 
 
+def _basis(value: str, t: Labels) -> str:
+    """The inventory's ``basis`` (``table|prose|annex``) in the page's language; a value that
+    is not made of those codes as written."""
+    codes = value.split("|")
+    if value and all(c in _BASIS for c in codes):
+        return t("matrix_basis", basis=", ".join(t(f"matrix_basis_{c}") for c in codes))
+    return value
+
+
 def _matrix_html(inventory: pd.DataFrame, matrix: pd.DataFrame, language: Language,
                  resources: Resources) -> str:
     t = resources.labels(language)
@@ -177,10 +189,12 @@ def _matrix_html(inventory: pd.DataFrame, matrix: pd.DataFrame, language: Langua
         actor = vocabulary.actors[cell["region"]].name(language)
         sector = vocabulary.sectors[cell["sector"]].label(language)
         details[actor, sector] = (f"{cell['sector_as_printed']} — {cell['document']} "
-                                  f"{cell['period']} ({cell['basis']})").strip()
+                                  f"{cell['period']} ({_basis(cell['basis'], t)})").strip()
     kinds = {a.name(language): a.kind for a in vocabulary.actors.values()}
+    shown = {"": "", "x": t("matrix_cell"), "x (recent)": t("matrix_cell_recent")}
     rows = [{"name": name, "kind": kinds.get(name, ""),
-             "cells": [{"value": value, "title": details.get((name, column), "")}
+             "cells": [{"value": shown[value], "recent": value == "x (recent)",
+                        "title": details.get((name, column), "")}
                        for column, value in zip(matrix.columns, values, strict=True)]}
             for name, values in zip(map(str, matrix.index), matrix.to_numpy().tolist(),
                                     strict=True)]
