@@ -124,9 +124,11 @@ def time_atlas(runs: int, formats: str = "html", log: Any = print,
             "cold": cold, "warm": warm,
             "cold_median_s": statistics.median(r["seconds"] for r in cold),
             "warm_median_s": statistics.median(r["seconds"] for r in warm),
-            "identical": _same_tree(root / "cold-0", root / "warm-0"),
+            # A failed build may have written nothing: then there is nothing to compare.
+            "identical": cold[0]["ok"] and warm[0]["ok"]
+            and _same_tree(root / "cold-0", root / "warm-0"),
         }
-        if "html" in formats.split(","):
+        if "html" in formats.split(",") and cold[0]["ok"]:
             pages = _province_pages(root / "cold-0", maps)
             result["province_pages"] = pages
             result["explore_of_shipped"] = _explore_of_shipped(sorted(pages["bytes"]))

@@ -10,7 +10,11 @@ protocol (``Page.addScriptToEvaluateOnNewDocument``): it notes every ``L.Map`` L
 page *opens* when Leaflet's ``load`` has fired (``map._loaded``), the map holds at least as many
 vector layers and markers as the data has features, and a frame has been painted after that
 (``requestAnimationFrame``, then a message: the callback runs once the frame is out). The time
-is ``performance.now()`` then, i.e. milliseconds since the navigation started.
+is ``performance.now()`` then, i.e. milliseconds since the navigation started. Every page
+measured builds one Leaflet layer per feature: ours (the data-driven page) a marker per point,
+or above its canvas threshold a circle marker on one canvas, and a path per zone and link;
+the canvas page and explore()'s one layer per GeoJSON feature. So "as many layers as
+features" is "every feature added", on each of them (base layers only add to the count).
 
 A toggle is timed the same way: from the ``click()`` on the layer's check box to the first
 painted frame after it; the layer count before and after shows the switch happened.

@@ -1,10 +1,8 @@
 """The four things the benchmark writes for one synthetic map (:class:`generate.Frames`).
 
-* :func:`our_page` — our offline page. Today the only way in for one's own GeoDataFrames is
-  :func:`speerpunt_map.interactive.html_from_layers` with a :class:`speerpunt_map.MapLayers`
-  whose frames carry the internal columns; :func:`layers_from_frames` builds one. When the
-  package gets a public ``map_from_frames(points=, zones=, links=)``, replace the body of
-  :func:`our_page` with it: nothing else here knows how our page is made.
+* :func:`our_page` — our offline page, by the public :func:`speerpunt_map.map_from_frames`
+  (the way in for one's own GeoDataFrames) with its defaults: nothing else here knows how our
+  page is made.
 * :func:`explore_page` — ``GeoDataFrame.explore()`` of the same three layers on one map, with a
   ``folium.LayerControl`` (so that a layer can be switched off, as on ours) and no background
   tiles (ours has none either; tiles would need the network).
@@ -21,93 +19,29 @@ import json
 import re
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import folium
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from generate import Frames
 
-__all__ = ["canvas_page", "explore_page", "floor_geojson", "layers_from_frames",
-           "leaflet_bytes", "our_page"]
+__all__ = ["canvas_page", "explore_page", "floor_geojson", "leaflet_bytes", "our_page"]
 
 PROPERTIES = ("name", "actor", "remark")
 
 
 # -- ours ------------------------------------------------------------------------------------
 def our_page(frames: Frames) -> str:
-    """Our offline page of the three layers (swap for ``map_from_frames`` when it exists)."""
-    from speerpunt_map.interactive import html_from_layers
+    """Our offline page of the three layers: :func:`speerpunt_map.map_from_frames`, as a user
+    with GeoDataFrames calls it (its defaults: the ``name`` column names a feature, ``actor``
+    colours it, the popup and the table show ``remark``, the base layers are drawn)."""
+    from speerpunt_map import map_from_frames
+    from speerpunt_map.interactive import html_from_map
 
-    return html_from_layers(layers_from_frames(frames))
-
-
-@cache
-def _context() -> tuple[Any, Any]:
-    """The shipped resources and boundaries (loaded once; not part of a build's time)."""
-    from speerpunt_map import Resources, load_boundaries
-
-    return Resources.load(), load_boundaries()
-
-
-def layers_from_frames(frames: Frames) -> Any:
-    """A :class:`speerpunt_map.MapLayers` (a Flanders map) of frames with name/actor/remark.
-
-    Adds the columns the renderer reads (``speerpunt_map.geometry`` and
-    ``speerpunt_map.description``): row origin, kind, number and label, actor ids, years,
-    source, and for zones a place id, for links a type and the names of both ends. Actor names
-    are looked up in the shipped vocabulary; the map's actors are the ones the rows name.
-    """
-    from speerpunt_map import MapLayers, MapSpec
-
-    resources_, boundaries = _context()
-    vocabulary = resources_.vocabulary
-    names = pd.concat([f["actor"] for f in (frames.points, frames.zones, frames.links)])
-    actors = {name: vocabulary.actor(name) for name in names.unique()}
-    unknown = [name for name, actor in actors.items() if actor is None]
-    if unknown:
-        raise ValueError(f"actors not in the vocabulary: {unknown[:5]}")
-    sector = vocabulary.sectors[sorted(vocabulary.sectors)[0]]
-    spec = MapSpec(id="vlaanderen/benchmark", scope="vlaanderen", sector=sector,
-                   sector_as_printed="", actors=tuple(sorted(set(actors.values()),
-                                                             key=lambda a: a.id)),
-                   table=Path("benchmark.xlsx"), title="Benchmark")
-    row = 2
-
-    def internal(frame: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
-        nonlocal row
-        count = len(frame)
-        ids = frame["actor"].map(lambda name: actors[name].id)
-        out = gpd.GeoDataFrame({
-            "map_id": spec.id, "file": "benchmark.xlsx",
-            "row": np.arange(row, row + count, dtype="int64"), "kind": kind,
-            "number": pd.array(np.arange(1, count + 1) if kind == "point" else [pd.NA] * count,
-                               dtype="Int64"),
-            "name": frame["name"].to_numpy(), "remark": frame["remark"].to_numpy(),
-            "source_actor": frame["actor"].to_numpy(), "source_document": "",
-            "source_as_printed": "", "actor_id": ids.to_numpy(),
-            "actor_ids": [(a,) for a in ids], "years": [()] * count,
-        }, geometry=frame.geometry.to_numpy(), crs="EPSG:4326")
-        row += count
-        return out
-
-    points = internal(frames.points, "point")
-    points["label"] = [str(n) for n in points["number"]]
-    zones = internal(frames.zones, "zone")
-    zones["place_id"] = [f"zone-{i}" for i in range(len(zones))]
-    links = internal(frames.links, "link")
-    links["link_type"] = np.where(np.arange(len(links)) % 2, "organisation", "infrastructure")
-    links["from_name"] = [f"start {i + 1}" for i in range(len(links))]
-    links["to_name"] = [f"end {i + 1}" for i in range(len(links))]
-    regions = gpd.GeoDataFrame(
-        pd.DataFrame(columns=["actor_id", "name", "kind", "region", "approximate",
-                              "geometry_method", "geometry"]), geometry="geometry",
-        crs="EPSG:4326")
-    return MapLayers(spec=spec, points=points, zones=zones, links=links, regions=regions,
-                     boundaries=boundaries, resources=resources_)
+    return html_from_map(map_from_frames(frames.points, frames.zones, frames.links,
+                                         title="Benchmark"))
 
 
 # -- explore() ---------------------------------------------------------------------------------

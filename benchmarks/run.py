@@ -12,9 +12,9 @@ For each N (``benchmarks/generate.py``: N points, N/10 zones, N/5 links, fixed s
 
 1. **Build** — in a new process per build, after a warm-up build, alternating ours and
    explore()'s, ``--runs`` times: the time from the frames to the page's file, its bytes and
-   the process's peak memory (``build_once.py``). Ours goes through :func:`pages.our_page`, one
-   function to swap for ``map_from_frames`` when the package has it. The floor (compact
-   GeoJSON) and the canvas page are built once.
+   the process's peak memory (``build_once.py``). Ours goes through :func:`pages.our_page`:
+   ``speerpunt_map.map_from_frames`` of the three frames, with its defaults. The floor
+   (compact GeoJSON) and the canvas page are built once.
 2. **Chromium** — each page opened in a new headless Chromium, the network blocked, from
    ``file://``, alternating ours, explore()'s and the canvas page, ``--runs`` times
    (``browser.py``): the time until the page *opens*, then switching its points layer off and
@@ -238,12 +238,12 @@ def measure_size(n: int, large: bool, args: argparse.Namespace, work: Path,
 
 
 NOTES = [
-    "Ours: `speerpunt_map.interactive.html_from_layers` of a `MapLayers` built from the "
-    "synthetic frames by `benchmarks/pages.py` (`layers_from_frames`: the internal columns, "
-    "a Flanders map whose actors are the rows' actors, no actor regions); the page keeps its "
-    "base layers (Flanders, provinces, RESOC outlines), legend panel, feature table, tooltips "
-    "and popups. explore(): zones, links and points layers on one map, defaults (tooltip of "
-    "every column) plus `tiles=None` (no background tiles, as ours) and a "
+    "Ours: `speerpunt_map.map_from_frames(points, zones, links, title=...)` of the synthetic "
+    "frames with its defaults (`benchmarks/pages.py`): `name` names a feature, `actor` "
+    "colours it (the vocabulary's actors), `remark` is in the popup and the table; the page "
+    "keeps its base layers (Flanders, provinces, RESOC outlines), legend panel, feature "
+    "table, tooltips and popups. explore(): zones, links and points layers on one map, "
+    "defaults (tooltip of every column) plus `tiles=None` (no background tiles, as ours) and a "
     "`folium.LayerControl` (to switch a layer).",
     "Build times exclude starting Python and importing; each build runs in a new process "
     "after one warm-up build of a 20-point map, so the imports, templates and the shipped "

@@ -69,7 +69,8 @@ def checked_frames(given: dict[Kind, gpd.GeoDataFrame | None]) -> dict[Kind, gpd
                 f"{types[wrong].iloc[0]}; {label} must be "
                 f"{' or '.join(_GEOMETRIES[kind][:2])} (points go in points=, areas in "
                 "zones=, lines in links=)")
-        frames[kind] = frame.to_crs("EPSG:4326")
+        # Read, never changed: a frame in longitude/latitude is used as it is.
+        frames[kind] = frame if frame.crs == "EPSG:4326" else frame.to_crs("EPSG:4326")
     if not frames:
         raise ValueError("no frame to draw: give points=, zones= or links=")
     return frames

@@ -12,6 +12,7 @@ The frames become the same feature texts and the same page data as an atlas map
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from functools import cache
 
@@ -32,7 +33,7 @@ from ._frame_columns import (
 )
 from ._page_data import FeatureLayer, FieldText, PageData, drawing_order, legend_order
 from ._types import Kind, Language, LinkType
-from .boundaries import Boundaries, load_boundaries
+from .boundaries import BOUNDARY_FILE_ENV, Boundaries, load_boundaries
 from .interactive import KINDS, STYLES, MapContent, map_from_content
 from .resources import Resources
 from .style import Labels
@@ -173,7 +174,21 @@ def _shipped() -> Resources:
 
 def _boundaries(resources: Resources) -> Boundaries:
     """The boundaries of the base layers as ``resources`` say: their boundary options and
-    their geodata folder (the built-in boundaries by default)."""
+    their geodata folder (the built-in boundaries by default). Those of the shipped
+    resources are read once a process (unless ``SPEERPUNT_MAP_BOUNDARIES`` names a file)."""
+    if resources is _shipped() and not os.environ.get(BOUNDARY_FILE_ENV):
+        return _shipped_boundaries()
+    return _load_boundaries(resources)
+
+
+@cache
+def _shipped_boundaries() -> Boundaries:
+    """The built-in boundaries with the shipped geodata, read once."""
+    return _load_boundaries(_shipped())
+
+
+def _load_boundaries(resources: Resources) -> Boundaries:
+    """:func:`load_boundaries` with the options and the geodata folder of ``resources``."""
     options = resources.boundary_options
     return load_boundaries(options.path, layer=options.layer,
                            columns=dict(options.columns) or None, crs=options.crs,
@@ -204,6 +219,23 @@ def _table(layers: list[FeatureLayer], chosen: dict[Kind, Columns], fields: dict
             *(pair for pair in shown if pair[1] != "name")]
 
 
+_About = tuple[tuple[str, ...], int, str]  # a feature's actors, group and kind label
+
+
+def _described(layer_kind: Kind, actor_values: list[str] | None,
+               types: list[LinkType | None], actors: FrameActors, t: Labels) -> list[_About]:
+    """Each feature's actor names, legend group and kind label, worked out once per distinct
+    actor value and link type (in order of appearance, so groups are numbered as they come)."""
+    values = actor_values or [""] * len(types)
+    seen: dict[tuple[str, LinkType | None], _About] = {}
+    for value, link in dict.fromkeys(zip(values, types, strict=True)):
+        key, name = actors.key(value) if actor_values is not None else ("", "")
+        seen[value, link] = ((name,) if actor_values is not None else (),
+                             actors.group(key, name, f"link-{link}" if link else layer_kind),
+                             t(f"link_{link}") if link else t(layer_kind))
+    return [seen[pair] for pair in zip(values, types, strict=True)]
+
+
 def _layer(layer_kind: Kind, frame: gpd.GeoDataFrame, columns: Columns, further: list[str],
            fields: dict[str, str], actors: FrameActors, t: Labels,
            first_row: int) -> FeatureLayer:
@@ -216,21 +248,22 @@ def _layer(layer_kind: Kind, frame: gpd.GeoDataFrame, columns: Columns, further:
         return [v if type(v) is str else cell_text(v) for v in column_values(frame, column)]
 
     frame_columns = {str(c) for c in frame.columns}  # column names need not be strings
+    count = len(frame)
     names = cells(columns.name) if columns.name else [cell_text(i) for i in frame.index]
-    actor_values, kinds, numbers = cells(columns.actor), cells(columns.kind), \
-        cells(columns.number)
-    types = link_types(frame, columns.link_type, label) if layer_kind == "link" else []
-    values = [cells(c) for c in further]
-    texts, groups = [], []
-    for i in range(len(frame)):
-        key, actor_name = actors.key(actor_values[i]) if columns.actor else ("", "")
-        link: LinkType | None = types[i] if types else None
-        groups.append(actors.group(key, actor_name, f"link-{link}" if link else layer_kind))
-        kind_label = kinds[i] or (t(f"link_{link}") if link else t(layer_kind))
-        texts.append(FieldText(
-            kind=layer_kind, name=names[i], label=numbers[i], kind_label=kind_label,
-            actors=(actor_name,) if columns.actor else (), years=(), source="", remark="",
-            link_type=link, row=first_row + i + 1, fields=tuple(v[i] for v in values)))
+    kinds, numbers = cells(columns.kind), cells(columns.number)
+    types: list[LinkType | None] = list(link_types(frame, columns.link_type, label)) \
+        if layer_kind == "link" else [None] * count
+    described = _described(layer_kind, cells(columns.actor) if columns.actor else None, types,
+                           actors, t)
+    values = list(zip(*(cells(c) for c in further), strict=True)) if further else \
+        [()] * count
+    texts = [FieldText(kind=layer_kind, name=name, label=number,
+                       kind_label=kind_label or about[2], actors=about[0], years=(),
+                       source="", remark="", link_type=link, row=first_row + i + 1,
+                       fields=fields_of)
+             for i, (name, number, kind_label, about, link, fields_of) in enumerate(
+                 zip(names, numbers, kinds, described, types, values, strict=True))]
+    groups = [about[1] for about in described]
     popup = [(t("kind"), "kind", False),
              *([(t("actor"), "actors", False)] if columns.actor else []),
              *((c, _key(c, columns, fields), True) for c in columns.popup)]
