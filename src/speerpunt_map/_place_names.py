@@ -16,6 +16,7 @@ order of priority), which is all that code needing *a* meaning (a zone's members
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Protocol
 
 from ._text import normalise
@@ -23,7 +24,11 @@ from ._text import normalise
 if TYPE_CHECKING:
     from .gazetteer import PlaceRef
 
-__all__ = ["PlaceIndex", "ambiguity_hint", "qualified_names"]
+__all__ = ["PlaceIndex", "ambiguity_hint", "other_language_name", "qualified_names"]
+
+# "Lille (FR)": a name with the country it lies in.
+_QUALIFIED_BY_COUNTRY = re.compile(r"(?P<name>.+?)\s*\((?:[A-Z]{2}|Frankrijk|Nederland|"
+                                   r"Duitsland|France|Germany)\)")
 
 #: How a municipality may be named when its bare name means more than one place.
 _QUALIFIED = ("gemeente {name}", "{name} (gemeente)", "municipality {name}")
@@ -92,3 +97,23 @@ def ambiguity_hint(name: str, candidates: list[PlaceRef], gazetteer: _Describer)
                        for ref in candidates)
     return (f"{name!r} means {len(candidates)} places: {listed}. Write the id (or the "
             "qualified name) of the one you mean in this cell")
+
+
+def other_language_name(name: str, aliases: list[str]) -> str:
+    """A place's name in the other language, as its aliases give it, or ``""``.
+
+    The gazetteer writes it as a pair (``Rijsel/Lille``) or with the place's country
+    (``Lille (FR)``): ``Rijsel`` → ``Lille``. Other aliases (``Port of Terneuzen``) are names
+    of their own, not translations.
+    """
+    key = normalise(name)
+    for alias in aliases:
+        parts = [p.strip() for p in alias.split("/")]
+        if len(parts) == 2 and key in (normalise(parts[0]), normalise(parts[1])):
+            other = parts[1] if normalise(parts[0]) == key else parts[0]
+            if other and normalise(other) != key:
+                return other
+        match = _QUALIFIED_BY_COUNTRY.fullmatch(alias.strip())
+        if match and normalise(match["name"]) != key and len(match["name"].split()) <= 2:
+            return match["name"]
+    return ""

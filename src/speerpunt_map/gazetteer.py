@@ -34,7 +34,7 @@ from ._geodata_files import (
     require_columns,
 )
 from ._paths import shipped_geodata, shipped_legends
-from ._place_names import PlaceIndex, qualified_names
+from ._place_names import PlaceIndex, other_language_name, qualified_names
 from ._text import normalise
 from ._workspace_merge import Merged, merge_frames, read_rows
 from .options import Vintage
@@ -319,6 +319,27 @@ class Gazetteer:
             by_key.setdefault(normalise(candidate), candidate)
         matches = difflib.get_close_matches(normalise(name), list(by_key), n=n, cutoff=0.6)
         return [by_key[m] for m in matches]
+
+    def suggest_places(self, name: str, n: int = 3) -> list[str]:
+        """Close names for an unknown one, each with its other-language name where the data
+        gives one (``Rijssel`` → ``Rijsel / Lille``), one per place."""
+        shown: list[str] = []
+        seen: list[PlaceRef] = []
+        for match in self.suggest(name, n=n + 3):
+            ref = self._index.first(match)
+            if ref is None or ref in seen:
+                continue
+            seen.append(ref)
+            other = ""
+            if ref.kind == "place":
+                aliases = str(self.places.loc[ref.id, "aliases"]).split("|")
+                other = other_language_name(match, aliases)
+            elif ref.kind == "municipality":
+                row = self.municipality(ref)
+                names = [str(row["name_nl"]), str(row["name_fr"])]
+                other = next((x for x in names if x and normalise(x) != normalise(match)), "")
+            shown.append(f"{match} / {other}" if other else match)
+        return shown[:n]
 
     def municipality(self, ref: PlaceRef) -> pd.Series:
         """The municipalities.csv row of a municipality reference."""

@@ -245,7 +245,7 @@ def _resolve(text: str, column: str, gazetteer: Gazetteer, report: _Report,
         return None
     ref = gazetteer.resolve(text)
     if ref is None:
-        hint = did_you_mean(gazetteer.suggest(text))
+        hint = did_you_mean(gazetteer.suggest_places(text))
         report(column, text, "a place known to the gazetteer, a municipality, a custom zone "
                "or an actor's region", (hint + "; " if hint else "") + how_to_add_place(text),
                code="unknown-place")
@@ -339,10 +339,12 @@ PLACE_COLUMNS: Final = ("id", "name", "aliases", "kind", "lon", "lat", "country"
 def how_to_add_place(name: str) -> str:
     """What to do about an unknown place: the file, its columns, and a row to paste."""
     row = [slug(name) or "my-place", name, "", "site", "LON", "LAT", "BE", "", "METHOD",
-           "PRECISION_M", "SOURCE", ""]
-    return ("if it is a place of your own, add it to places.csv in your workspace "
-            f"(columns {','.join(PLACE_COLUMNS)}), e.g. the row: {','.join(row)} "
-            "— with its WGS84 longitude/latitude, how you found them and how precise they are")
+           "PRECISION_M", "SOURCE", "", ""]
+    cells = ",".join(f'"{c}"' if ("," in c or '"' in c) else c for c in row)
+    return ("if it is a place of your own, add it to places.csv in your workspace (create "
+            "one with `speerpunt-map init DIR`; columns "
+            f"{','.join((*PLACE_COLUMNS, 'override'))}), e.g. the row: {cells} — with its "
+            "WGS84 longitude/latitude, how you found them and how precise they are")
 
 
 def check_duplicates(where: str, rows: list[LegendRow], spec: MapSpec | None,
