@@ -533,7 +533,7 @@ def test_the_legend_must_be_on_the_first_sheet(tmp_path: Path) -> None:
 def test_other_sheets_are_named_as_not_read(tmp_path: Path) -> None:
     path = write_template(tmp_path / "template.xlsx")
     legend = read_legend(path)
-    assert legend.problems == [] and legend.rows_read == 0
+    assert [p.code for p in legend.problems] == ["empty-table"] and legend.rows_read == 0
     assert legend.notes == [2]
     assert legend.read_as == "Excel workbook, sheet 'legend' (other sheets not read: 'map', " \
         "'lists')"

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import shapely
 
 from ._coordinates import COUNTRY_EXTENTS, coordinate_problem, metric_crs_of
 from ._errors import BoundaryError
+from ._geodata_files import encloses_no_area, polygon_as_meant
 
 __all__ = ["Source", "check_crs", "feature_names", "open_source", "parse_crs", "read_file",
            "repair"]
@@ -286,16 +286,28 @@ def repair(label: str, frame: gpd.GeoDataFrame, names: pd.Series) -> tuple[gpd.G
     invalid = ~geometry.is_valid | (kinds == "GeometryCollection")
     for index in frame.index[invalid]:
         before = geometry[index]
-        repaired = shapely.make_valid(before)
-        polygons = [g for g in getattr(repaired, "geoms", [repaired])
-                    if g.geom_type in ("Polygon", "MultiPolygon")]
-        if not polygons:
-            raise BoundaryError(f"{label}: {names[index]}: an invalid polygon that cannot be "
-                                "repaired (make_valid leaves no area)")
-        repaired = shapely.union_all(polygons)
+        # Each outline repaired with make_valid, then its holes cut out: a hole outside its
+        # outline is no second polygon.
+        repaired, _ = polygon_as_meant(before)
+        if encloses_no_area(repaired):
+            raise BoundaryError(f"{label}: {names[index]}: a polygon of zero area (its corners "
+                                "lie on one line, or repeat one point), which no repair can "
+                                "draw; fix the feature in QGIS")
         change = (repaired.area - abs(before.area)) / abs(before.area) if before.area else \
             math.inf
         # A zero change must still mark the feature as repaired.
         changes[index] = change if change else 1e-12
         frame.loc[index, "geometry"] = repaired
+    _refuse_no_area(label, frame, names)
     return frame, changes
+
+
+def _refuse_no_area(label: str, frame: gpd.GeoDataFrame, names: pd.Series) -> None:
+    """A feature whose polygon encloses no area (corners on one line) is an error, never a
+    municipality drawn as a line."""
+    flat = [index for index in frame.index if encloses_no_area(frame.geometry[index])]
+    if flat:
+        shown = "; ".join(str(names[i]) for i in flat[:5])
+        raise BoundaryError(f"{label}: {len(flat)} feature(s) with a polygon of zero area (its "
+                            f"corners lie on one line, or repeat one point): {shown}; fix them "
+                            "in QGIS")

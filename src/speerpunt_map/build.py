@@ -158,6 +158,7 @@ def select_maps(atlas: Atlas, *, ids: Iterable[str] = (), scopes: Iterable[str] 
 
 def _write_map(layers: MapLayers, base: Path, formats: tuple[str, ...], language: Language,
                online: bool, folder: OutputFolder) -> list[Path]:
+    _check_not_empty(layers)
     files = []
     for kind in formats:
         target = base.parent / f"{base.name}.{kind}"  # a map id may hold a dot
@@ -173,6 +174,18 @@ def _write_map(layers: MapLayers, base: Path, formats: tuple[str, ...], language
             folder.write_bytes(target, figure_bytes(layers, kind, language=language))
         files.append(target)
     return files
+
+
+def _check_not_empty(layers: MapLayers) -> None:
+    """A map with nothing on it is built only when its catalogue entry says ``empty = true``."""
+    counts = layers.counts
+    if counts["drawn"] or layers.spec.empty:
+        return
+    why = (f"all {counts['read']} row(s) of its table have errors (speerpunt-map validate "
+           f"{layers.spec.table} lists them)" if counts["read"] else
+           f"its table {layers.spec.table} has a header and no data rows")
+    raise ValueError(f"nothing to draw: {why}; a map with nothing on it is built only when its "
+                     "catalogue entry says 'empty = true'")
 
 
 def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[str] = (),
@@ -263,7 +276,7 @@ def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[st
     if progress:
         progress(len(chosen), len(chosen), "")
     # The region × sector inventory belongs to a complete atlas.
-    write_matrix_into(folder, atlas.resources, language=language)
+    write_matrix_into(folder, atlas.resources, language=language, atlas=atlas)
     index = folder.write_text(output / "index.html", _index_html(results, output, t, atlas))
     folder.finish()
     return BuildResult(output, results, index, time.perf_counter() - started)

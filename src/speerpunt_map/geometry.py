@@ -26,6 +26,7 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from ._errors import GeodataError
+from ._geodata_files import encloses_no_area, polygon_as_meant
 from ._text import split_multi
 from ._types import Language
 from .boundaries import METRIC_CRS, Boundaries
@@ -194,9 +195,15 @@ class GeometryResolver:
         note = f"custom zone ({definition}; {zone['approximation']})"
         if definition == "polygon":
             try:
-                return Located(shapely.make_valid(wkt.loads(zone["wkt"])), note)
+                shape = wkt.loads(zone["wkt"])
             except shapely.errors.GEOSException as error:
                 raise GeodataError(f"zone {ref.id!r} ({zone['file']}): bad WKT: {error}") from None
+            # The area its rings mean: a hole outside its outline is no second polygon.
+            drawn, repairs = polygon_as_meant(shape)
+            if encloses_no_area(drawn):
+                raise GeodataError(f"zone {ref.id!r} ({zone['file']}): a polygon of zero area; "
+                                   "expected an outline that encloses the zone")
+            return Located(drawn, note + "".join(f"; repaired: {r}" for r in repairs))
         refs = [self._member(ref, m, vintage) for m in split_multi(zone["members"])]
         if definition == "municipalities":
             return Located(shapely.union_all([self.area(r, vintage=vintage).geometry

@@ -29,6 +29,7 @@ from .rows import (
     NOTES_PREFIX,
     LegendRow,
     check_duplicates,
+    check_has_rows,
     check_row,
 )
 from .vocab import Vocabulary, load_vocabulary
@@ -159,6 +160,8 @@ def read_legend(path: str | Path, *, spec: MapSpec | None = None,
     # workbook the cell ("F7").
     problems = [_as_typed(p, table, columns) if p.file == where else p for p in problems]
     ragged = [p.row for p in table.problems if p.code == "ragged-row" and p.row is not None]
+    # A header and nothing below it is no map (unless the catalogue says it may be empty).
+    check_has_rows(where, table.header_row, len(table.rows) + len(ragged), spec, problems)
     legend = Legend(path, rows, spec, problems, rows_read=len(table.rows) + len(ragged),
                     read_as=table.describe(), encoding=table.encoding,
                     separator=table.separator, notes=table.notes, blank_rows=table.blank_rows,
