@@ -30,9 +30,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 from matplotlib.textpath import TextToPath
 
+from ._page_data import zone_letter
+from ._static_base import BORDER, BORDER_DASH, SEA, WATER_LINE
 from ._types import Language
 from .atlas import MapLayers
-from .style import ZONE_FILL_OPACITY, Labels, Style
+from .style import Labels, Style, region_fill, zone_fill
 
 log = logging.getLogger(__name__)
 
@@ -164,9 +166,10 @@ class Entry:
     """One legend row: a heading, or a symbol with its text."""
 
     text: str
-    symbol: str = "heading"  # point, zone, swatch, infrastructure, organisation, line, resoc
+    symbol: str = "heading"  # point, zone, swatch, infrastructure, organisation, line, resoc,
+    # city, end, sea, river, border
     colour: str = "#222222"
-    mark: str = ""  # the number on a point
+    mark: str = ""  # the number on a point, the letter of a zone
     width: float = 1.0  # a border line's width
 
 
@@ -181,6 +184,11 @@ def legend_entries(layers: MapLayers, style: Style, labels: Labels,
                Entry(labels("flanders"), "line", style.base["flanders"], width=1.2),
                Entry(labels("provinces"), "line", style.base["province"], width=0.8),
                Entry(labels("resoc_regions"), "resoc", style.base["resoc"], width=0.5),
+               Entry(labels("city"), "city", "#333333"),
+               Entry(labels("link_end"), "end", grey),
+               Entry(labels("base_sea"), "sea", WATER_LINE),
+               Entry(labels("base_rivers"), "river", WATER_LINE, width=1.0),
+               Entry(labels("base_borders"), "border", BORDER, width=0.8),
                Entry(labels("sector_in"))]
     entries += [Entry(shorten(a.name(language)), "swatch", style.colour(a.id))
                 for a in layers.spec.actors]
@@ -195,8 +203,8 @@ def legend_entries(layers: MapLayers, style: Style, labels: Labels,
                     for p in layers.points.itertuples()]
     if len(layers.zones):
         entries.append(Entry(labels("zones")))
-        entries += [Entry(shorten(z.name), "zone", style.colour(z.actor_id))
-                    for z in layers.zones.itertuples()]
+        entries += [Entry(shorten(z.name), "zone", style.colour(z.actor_id), zone_letter(i))
+                    for i, z in enumerate(layers.zones.itertuples())]
     return entries
 
 
@@ -223,7 +231,7 @@ def flow(entries: list[Entry], width_in: float, height_pt: float, columns: int,
          size: float) -> Layout:
     """Flow the rows down ``columns`` columns; a heading never ends a column."""
     column_width = (width_in * 72 - _GAP_PT * (columns - 1)) / columns
-    marks = [e.mark for e in entries if e.symbol == "point"]
+    marks = [e.mark for e in entries if e.symbol in ("point", "zone")]
     indent = max([2.6 * size, *(_badge_width(m, size) for m in marks)]) + 0.6 * size
     line, space = 1.28 * size, 0.3 * size
     wrapped = [wrap(e.text, column_width - (0 if e.symbol == "heading" else indent), size,
@@ -300,18 +308,30 @@ def _symbol(ax: Axes, entry: Entry, x: float, y: float, width: float, size: floa
     """The symbol of a row, ``width`` points wide, its middle at height ``y``."""
     if entry.symbol == "point":
         badge(ax, x + _badge_width(entry.mark, size) / 2, y, entry.mark, entry.colour, size)
-    elif entry.symbol in ("zone", "swatch"):
+    elif entry.symbol == "zone":  # the zone's badge: its fill, its colour's edge, its letter
+        side = _badge_width(entry.mark, size)
+        ax.add_patch(Rectangle((x, y - side / 2), side, side, facecolor=zone_fill(entry.colour),
+                               edgecolor=entry.colour, linewidth=1.1))
+        if entry.mark:
+            draw_text(ax, x + side / 2, y, entry.mark, fontsize=0.85 * size, fontweight="bold",
+                      color="#1B1B1B", ha="center", va="center_baseline")
+    elif entry.symbol in ("swatch", "sea"):  # an actor: its region's fill and outline
         height, box = 1.05 * size, 2.0 * size
-        alpha = min(1.0, ZONE_FILL_OPACITY * 1.6) if entry.symbol == "zone" else 1.0
-        ax.add_patch(Rectangle((x, y - height / 2), box, height, facecolor=entry.colour,
-                               alpha=alpha, edgecolor="none"))
-        ax.add_patch(Rectangle((x, y - height / 2), box, height, facecolor="none",
-                               edgecolor=entry.colour, linewidth=0.7))
-    elif entry.symbol in ("line", "resoc"):
+        face = region_fill(entry.colour) if entry.symbol == "swatch" else SEA
+        ax.add_patch(Rectangle((x, y - height / 2), box, height, facecolor=face,
+                               edgecolor=entry.colour, linewidth=0.9))
+    elif entry.symbol in ("line", "resoc", "river", "border"):
+        dash: Any = {"resoc": RESOC_DASH, "border": BORDER_DASH}.get(entry.symbol, "-")
         ax.add_line(Line2D([x, x + width], [y, y], color=entry.colour, linewidth=entry.width,
-                           linestyle=RESOC_DASH if entry.symbol == "resoc" else "-"))
+                           linestyle=dash))
+    elif entry.symbol in ("city", "end"):
+        city = entry.symbol == "city"
+        ax.add_line(Line2D([x + width / 2], [y], marker="o", markersize=3.6 if city else 5.0,
+                           markerfacecolor="#333333" if city else "#FFFFFF",
+                           markeredgecolor="#FFFFFF" if city else entry.colour,
+                           markeredgewidth=0.6 if city else 1.3, linestyle="none"))
     else:  # a link: the head two thirds along, as on the map
-        dash: Any = DASH if entry.symbol == "organisation" else "-"
+        dash = DASH if entry.symbol == "organisation" else "-"
         ax.add_line(Line2D([x, x + width], [y, y], color=entry.colour, linestyle=dash,
                            linewidth=LINK_WIDTH_PT))
         head = x + width * 2 / 3 + 3

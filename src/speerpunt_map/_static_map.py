@@ -1,10 +1,16 @@
 """The map of the printable figure: drawn in Belgian Lambert 72 (EPSG:31370), so the scale
 bar is true.
 
-The layers are converted once and thinned for print (:func:`project`); :func:`draw_map` draws
-the base layers, the actors' regions and zones, the links as arrows and the points as numbered
-circles (moved apart on the page where they would overlap, with a leader to their place), a
-scale bar and a north arrow, on matplotlib's object interface only.
+The layers are converted once and thinned for print (:func:`project`); :func:`draw_map` draws,
+bottom to top, the sea, land and the actors' regions and zones (opaque fills, larger areas
+first, so what is drawn is the legend's swatch), rivers, the coastline and national borders
+(:mod:`._static_base`), the administrative borders, the links as arrows with a symbol at each
+end, the points as numbered circles and the zones' letter badges (moved apart on the page where
+they would overlap, with a leader to their place), then the names of cities, link ends,
+countries, regions, the sea and rivers, none covering another or a symbol
+(:mod:`._static_names`), a metric scale bar and a north arrow, on matplotlib's object interface
+only. The view covers every link end the base map covers; a link to a place beyond it (Parijs)
+ends at the frame with the place's name there.
 """
 
 from __future__ import annotations
@@ -21,14 +27,20 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, PathPatch, Polygon, Rectangle
 from matplotlib.path import Path as MplPath
+from matplotlib.text import Text
 from shapely.geometry import LineString, box
+from shapely.geometry.base import BaseGeometry
 from shapely.ops import orient
 
+from ._page_data import zone_letter
+from ._static_base import MetricBase, draw_lines, draw_sea, metric_basemap
+from ._static_labels import End, link_ends, names_in_view
 from ._static_legend import DASH, LINK_WIDTH_PT, RESOC_DASH, draw_text, ink, mark_of, widest
+from ._static_names import place_markers, place_names
 from ._types import FLANDERS
 from .atlas import MapLayers
 from .boundaries import METRIC_CRS
-from .style import REGION_FILL_OPACITY, ZONE_FILL_OPACITY, Style
+from .style import Labels, Style, region_fill, zone_fill
 
 SIMPLIFY_M = 50.0  # boundary detail kept in print, in metres
 Extent = tuple[float, float, float, float]  # xmin, ymin, xmax, ymax
@@ -57,6 +69,8 @@ class Projected:
     links: gpd.GeoDataFrame
     points: gpd.GeoDataFrame
     view: Extent
+    ends: list[End]
+    basemap: MetricBase
 
 
 def project(layers: MapLayers) -> Projected:
@@ -72,13 +86,16 @@ def project(layers: MapLayers) -> Projected:
     regions += list(zip(rest["actor_id"], _metric(rest, 0.0002).geometry, strict=True))
     zones, links, points = (_metric(layers.zones, 0.0001), _metric(layers.links),
                             _metric(layers.points))
+    basemap = metric_basemap(layers.resources.geodata)
+    ends = link_ends(layers, links, basemap)
     return Projected(base, regions, zones, links, points,
-                      _view(layers, base, [points, zones, links]))
+                     _view(layers, base, [points, zones, links], ends), ends, basemap)
 
 
-def _view(layers: MapLayers, base: gpd.GeoDataFrame,
-          frames: list[gpd.GeoDataFrame]) -> Extent:
-    """The scope's area plus the map's features within reach, with a little air around."""
+def _view(layers: MapLayers, base: gpd.GeoDataFrame, frames: list[gpd.GeoDataFrame],
+          ends: list[End]) -> Extent:
+    """The scope's area plus the map's features within reach and every link end the base map
+    covers, with a little air around."""
     overview = layers.spec.scope == FLANDERS
     scope = layers.resources.vocabulary.scopes.get(layers.spec.scope)
     region = "vlaanderen" if overview or scope is None else scope.region
@@ -92,6 +109,10 @@ def _view(layers: MapLayers, base: gpd.GeoDataFrame,
             fx0, fy0, fx1, fy1 = frame.total_bounds
             xmin, ymin = max(min(xmin, fx0), xmin - reach), max(min(ymin, fy0), ymin - reach)
             xmax, ymax = min(max(xmax, fx1), xmax + reach), min(max(ymax, fy1), ymax + reach)
+    for end in ends:
+        if end.covered:
+            xmin, ymin = min(xmin, end.x), min(ymin, end.y)
+            xmax, ymax = max(xmax, end.x), max(ymax, end.y)
     pad = 0.03 * max(xmax - xmin, ymax - ymin)
     return float(xmin - pad), float(ymin - pad), float(xmax + pad), float(ymax + pad)
 
@@ -105,49 +126,6 @@ def fit(view: Extent, aspect: float) -> Extent:
         return xmin - grow, ymin, xmax + grow, ymax
     grow = (width / aspect - height) / 2
     return xmin, ymin - grow, xmax, ymax + grow
-
-
-def _place_markers(xy: np.ndarray, diameter: float, size: tuple[float, float],
-                   keep_out: list[Extent]) -> np.ndarray:
-    """Marker centres (points on the page) moved apart until none overlap, kept in the frame.
-
-    A place outside the frame gets its marker a little inside the edge (room for the arrow
-    towards it); close markers are pushed apart a little at a time and gently pulled back,
-    and out of the ``keep_out`` boxes (scale bar, north arrow: x0, y0, x1, y1 in points).
-    """
-    radius = diameter / 2 + 1
-    low, high = np.array([radius, radius]), np.array(size) - radius
-    inside = np.all((xy >= low) & (xy <= high), axis=1, keepdims=True)
-    anchor = np.where(inside, xy, np.clip(xy, low + 12, high - 12))
-    # Markers at the very same place start a hair apart, deterministically (golden angle).
-    angles = np.arange(len(xy)) * 2.39996
-    placed = anchor + np.c_[np.cos(angles), np.sin(angles)] * 0.01
-    for _ in range(300):
-        delta = placed[:, None, :] - placed[None, :, :]
-        distance = np.hypot(delta[..., 0], delta[..., 1])
-        np.fill_diagonal(distance, np.inf)
-        overlap = np.clip(2 * radius - distance, 0, None)
-        if overlap.max(initial=0) < 0.05:
-            break
-        push = (delta / distance[..., None] * overlap[..., None] / 2).sum(axis=1)
-        placed = np.clip(placed + 0.6 * push + 0.02 * (anchor - placed), low, high)
-        placed = _keep_out(placed, keep_out, radius)
-    return _keep_out(placed, keep_out, radius)
-
-
-def _keep_out(xy: np.ndarray, boxes: list[Extent], radius: float) -> np.ndarray:
-    """Move each centre within ``radius`` of a box to the box's nearest side (up or right)."""
-    xy = xy.copy()
-    for x0, y0, x1, y1 in boxes:
-        inside = ((xy[:, 0] > x0 - radius) & (xy[:, 0] < x1 + radius)
-                  & (xy[:, 1] > y0 - radius) & (xy[:, 1] < y1 + radius))
-        # The boxes sit in corners: leave them towards the map's middle, the shorter way.
-        to_side = np.where(x0 > 0, x0 - radius, x1 + radius)
-        to_edge = np.where(y0 > 0, y0 - radius, y1 + radius)
-        sideways = np.abs(to_side - xy[:, 0]) < np.abs(to_edge - xy[:, 1])
-        xy[inside & sideways, 0] = to_side
-        xy[inside & ~sideways, 1] = to_edge
-    return xy
 
 
 # -- the map ----------------------------------------------------------------------------------
@@ -193,11 +171,11 @@ def _arrow(ax: Axes, line: shapely.Geometry, extent: Extent, colour: str, *, wid
 
 
 def draw_map(ax: Axes, projected: Projected, style: Style, frame_in: tuple[float, float], *,
-             north: str = "N") -> None:
+             labels: Labels) -> list[Text]:
     """Draw the map in ``ax``, a frame of ``frame_in`` (width, height) inches on the page.
 
-    Base layers, the actors' regions and zones, links, points, a scale bar and a north arrow
-    (labelled ``north``).
+    Everything of the module's list, in its order; the words (the north arrow's letter, the
+    names' language, "off the map") from ``labels``. Returns the placed names.
     """
     extent = fit(projected.view, frame_in[0] / frame_in[1])
     scale = frame_in[0] * 72 / (extent[2] - extent[0])  # points on the page per metre
@@ -206,18 +184,11 @@ def draw_map(ax: Axes, projected: Projected, style: Style, frame_in: tuple[float
     ax.set_aspect("equal", adjustable="datalim")
     for spine in ax.spines.values():
         spine.set(color="#666666", linewidth=0.6)
-    # Flanders white on a grey neighbourhood; the actors' regions and zones; then borders.
     base = projected.base
-    for geometry in base.loc[base["level"] == "flanders", "geometry"]:
-        _area(ax, geometry, facecolor="#FFFFFF", edgecolor="none", zorder=0.5)
-    for actor_id, geometry in projected.regions:
-        _area(ax, geometry, facecolor=style.colour(actor_id), alpha=REGION_FILL_OPACITY,
-              edgecolor="none", zorder=1)
-    for row in projected.zones.itertuples():
-        colour = style.colour(row.actor_id)
-        _area(ax, row.geometry, facecolor=colour, alpha=ZONE_FILL_OPACITY, edgecolor="none",
-              zorder=2)
-        _area(ax, row.geometry, facecolor="none", edgecolor=colour, linewidth=0.8, zorder=2.1)
+    belgium = _level(base, "belgium")
+    draw_sea(ax, projected.basemap, belgium, extent)
+    _areas(ax, projected, style)
+    draw_lines(ax, projected.basemap, belgium, extent)
     borders = (("belgium", "#999999", 0.6, (0, (1.5, 1.5))),
                ("resoc", style.base["resoc"], 0.5, RESOC_DASH),
                ("province", style.base["province"], 0.8, "-"),
@@ -226,37 +197,123 @@ def draw_map(ax: Axes, projected: Projected, style: Style, frame_in: tuple[float
         for geometry in base.loc[base["level"] == level, "geometry"]:
             _area(ax, geometry, facecolor="none", edgecolor=colour, linewidth=width,
                   linestyle=dash, zorder=3)
-    # Markers are placed on the page, in points, so that no two numbers overlap.
-    points = projected.points
-    marks = [mark_of(p) for p in points.itertuples()]
-    mark_size = 7.0 if max(map(len, marks), default=0) <= 2 else 5.5
-    diameter = max(1.8 * mark_size, widest(marks, mark_size, bold=True) + 0.45 * mark_size)
-    origin = np.array([extent[0], extent[1]])
-    true_xy = np.array([(g.x, g.y) for g in points.geometry]).reshape(-1, 2)
-    frame_pt = (frame_in[0] * 72, frame_in[1] * 72)
     length = _scale_length(extent)
+    frame_pt = (frame_in[0] * 72, frame_in[1] * 72)
     keep_out = [(0.0, 0.0, 36 + length * scale, 34.0),  # the scale bar and the north arrow
                 (frame_pt[0] - 28, frame_pt[1] - 46, frame_pt[0], frame_pt[1])]
-    placed = _place_markers((true_xy - origin) * scale, diameter, frame_pt,
+    obstacles = _links(ax, projected, style, extent, scale)
+    obstacles += _markers(ax, projected, style, extent, scale, keep_out)
+    _scale_bar(ax, extent, scale, length)
+    _north_arrow(ax, extent, scale, labels("north"))
+    obstacles += [(x0 / scale + extent[0], y0 / scale + extent[1], x1 / scale + extent[0],
+                   y1 / scale + extent[1]) for x0, y0, x1, y1 in keep_out]
+    ax.apply_aspect()
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    names, dots = names_in_view(projected.basemap, belgium, projected.ends, extent, scale,
+                                labels)
+    for x, y in dots:
+        _add(ax, Line2D([x], [y], marker="o", markersize=3.6, markerfacecolor="#333333",
+                        markeredgecolor="#FFFFFF", markeredgewidth=0.6, linestyle="none",
+                        zorder=5.2))
+    obstacles += [(x - 1.8 / scale, y - 1.8 / scale, x + 1.8 / scale, y + 1.8 / scale)
+                  for x, y in dots]
+    return place_names(ax, renderer, names, [_display(ax, b) for b in obstacles])
+
+
+def _level(base: gpd.GeoDataFrame, level: str) -> BaseGeometry | None:
+    shapes = base.loc[base["level"] == level, "geometry"]
+    return shapely.union_all(list(shapes)) if len(shapes) else None
+
+
+def _display(ax: Axes, data_box: Extent) -> Extent:
+    """A box in data units as display pixels."""
+    (x0, y0), (x1, y1) = ax.transData.transform([data_box[:2], data_box[2:]])
+    return float(min(x0, x1)), float(min(y0, y1)), float(max(x0, x1)), float(max(y0, y1))
+
+
+def _areas(ax: Axes, projected: Projected, style: Style) -> None:
+    """Flanders white; the actors' regions, then the zones, each larger first, opaque."""
+    for geometry in projected.base.loc[projected.base["level"] == "flanders", "geometry"]:
+        _area(ax, geometry, facecolor="#FFFFFF", edgecolor="none", zorder=0.5)
+    regions = sorted(projected.regions, key=lambda r: -float(shapely.area(r[1])))
+    for i, (actor_id, geometry) in enumerate(regions):
+        colour = style.colour(actor_id)
+        _area(ax, geometry, facecolor=region_fill(colour), edgecolor=colour, linewidth=0.6,
+              zorder=1 + i / 1000)
+    zones = projected.zones
+    order = sorted(range(len(zones)), key=lambda i: -float(shapely.area(zones.geometry.iloc[i])))
+    for rank, i in enumerate(order):
+        colour = style.colour(zones["actor_id"].iloc[i])
+        _area(ax, zones.geometry.iloc[i], facecolor=zone_fill(colour), edgecolor=colour,
+              linewidth=0.9, zorder=2 + rank / 1000)
+
+
+def _links(ax: Axes, projected: Projected, style: Style, extent: Extent,
+           scale: float) -> list[Extent]:
+    """The links as arrows, a symbol at each end in view; returns the symbols' boxes."""
+    boxes: list[Extent] = []
+    view = box(*extent)
+    ends = iter(projected.ends)
+    for row in projected.links.itertuples():
+        colour = style.colour(row.actor_id)
+        geometry = row.geometry
+        if geometry is None or geometry.is_empty:
+            continue
+        start, end = next(ends), next(ends)
+        _arrow(ax, geometry, extent, colour, width=LINK_WIDTH_PT,
+               dash=DASH if row.link_type == "organisation" else "-",
+               head_at=2 / 3 if view.contains(shapely.Point(end.x, end.y)) else 1.0)
+        for at in (start, end):
+            if view.contains(shapely.Point(at.x, at.y)):
+                _add(ax, Line2D([at.x], [at.y], marker="o", markersize=5.0,
+                                markerfacecolor="#FFFFFF", markeredgecolor=colour,
+                                markeredgewidth=1.3, linestyle="none", zorder=5))
+                r = 3.2 / scale
+                boxes.append((at.x - r, at.y - r, at.x + r, at.y + r))
+    return boxes
+
+
+def _markers(ax: Axes, projected: Projected, style: Style, extent: Extent, scale: float,
+             keep_out: list[Extent]) -> list[Extent]:
+    """Points (numbered circles) and zones (lettered squares), spread on the page so that
+    none covers another, a leader to the true place; returns their boxes."""
+    points, zones = projected.points, projected.zones
+    marks = [mark_of(p) for p in points.itertuples()]
+    letters = [zone_letter(i) for i in range(len(zones))]
+    mark_size = 7.0 if max(map(len, marks + letters), default=0) <= 2 else 5.5
+    diameter = max(1.8 * mark_size, widest(marks + letters, mark_size, bold=True)
+                   + 0.45 * mark_size)
+    inside = [shapely.point_on_surface(g) for g in zones.geometry]
+    true_xy = np.array([(g.x, g.y) for g in [*points.geometry, *inside]]).reshape(-1, 2)
+    colours = [style.colour(a) for a in [*points["actor_id"], *zones["actor_id"]]]
+    origin = np.array([extent[0], extent[1]])
+    frame_pt = ((extent[2] - extent[0]) * scale, (extent[3] - extent[1]) * scale)
+    placed = place_markers((true_xy - origin) * scale, diameter, frame_pt,
                             keep_out) / scale + origin
     moved = np.hypot(*(placed - true_xy).T) * scale > 1.0
-    for row in projected.links.itertuples():
-        _arrow(ax, row.geometry, extent, style.colour(row.actor_id), width=LINK_WIDTH_PT,
-               dash=DASH if row.link_type == "organisation" else "-")
-    for row, mark, (x, y), (tx, ty), shifted in zip(points.itertuples(), marks, placed, true_xy,
-                                                    moved, strict=True):
-        colour = style.colour(row.actor_id)
+    boxes: list[Extent] = []
+    r = (diameter / 2 + 1) / scale
+    for i, ((x, y), (tx, ty), shifted) in enumerate(zip(placed, true_xy, moved, strict=True)):
+        zone = i >= len(marks)
         if shifted:  # a thin leader from the marker to its place (an arrow if off the map)
             _arrow(ax, LineString([(x, y), (tx, ty)]), extent, "#333333", width=0.7,
                    head_at=1.0, zorder=5.5)
-        _add(ax, Line2D([x], [y], marker="o", markersize=diameter, markerfacecolor=colour,
-                        markeredgecolor="#FFFFFF", markeredgewidth=0.9, linestyle="none",
-                        zorder=6))
-        if mark:
-            draw_text(ax, x, y, mark, fontsize=mark_size, fontweight="bold",
-                      color=ink(colour), ha="center", va="center_baseline", zorder=7)
-    _scale_bar(ax, extent, scale, length)
-    _north_arrow(ax, extent, scale, north)
+        if zone:
+            fill = zone_fill(colours[i])
+            _add(ax, Line2D([x], [y], marker="s", markersize=diameter * 0.92,
+                            markerfacecolor=fill, markeredgecolor=colours[i],
+                            markeredgewidth=1.4, linestyle="none", zorder=6))
+            draw_text(ax, x, y, letters[i - len(marks)], fontsize=mark_size, fontweight="bold",
+                      color="#1B1B1B", ha="center", va="center_baseline", zorder=7)
+        else:
+            _add(ax, Line2D([x], [y], marker="o", markersize=diameter,
+                            markerfacecolor=colours[i], markeredgecolor="#FFFFFF",
+                            markeredgewidth=0.9, linestyle="none", zorder=6))
+            if marks[i]:
+                draw_text(ax, x, y, marks[i], fontsize=mark_size, fontweight="bold",
+                          color=ink(colours[i]), ha="center", va="center_baseline", zorder=7)
+        boxes.append((x - r, y - r, x + r, y + r))
+    return boxes
 
 
 def _scale_length(extent: Extent) -> float:

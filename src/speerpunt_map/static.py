@@ -1,11 +1,16 @@
 """Printable figures of a map: one A4 landscape page as PNG, PDF or SVG.
 
-The page shows the same colours and symbols as the interactive map (Table 10 of the report):
-the actors' regions and the zones as translucent areas, points as numbered circles, links as
-arrows from start to end (infrastructural solid, organisational dashed). A legend panel lists
-the symbols, the actors and the numbered points and zones: beside a province map, under the
-wide Flanders overviews. Above the map: a title, the source years and the focus note; below
-it: the sources and the report's warning that the map only indicates a geography.
+The page shows the same base map, colours, symbols and names as the interactive map (Table 10
+of the report): the North Sea, rivers, coast and national borders (GSHHG, credited in the
+footnote), the actors' regions and the zones as opaque tints of their colour (what is drawn is
+the swatch), points as numbered circles and zones as lettered squares (spread where they would
+overlap, with a leader to their place), links as arrows from start to end (infrastructural
+solid, organisational dashed) with a symbol and the place's name at each end, and the names of
+the cities, neighbouring countries and regions, the sea and rivers, none covering another or a
+symbol. A legend panel lists the symbols, the actors and the numbered points and lettered
+zones: beside a province map, under the wide Flanders overviews. Above the map: a title, the
+source years and the focus note; below it: the sources (the base map's credit among them) and
+the report's warning that the map only indicates a geography.
 
 >>> layers = load_atlas().map("antwerpen/logistiek")   # doctest: +SKIP
 >>> save_figure(layers, "antwerpen-logistiek.pdf")     # doctest: +SKIP
@@ -81,8 +86,9 @@ def _subtitle_lines(subtitle: str, width: float) -> list[str]:
 
 
 def _footer(description: MapDescription, labels: Labels) -> list[str]:
-    """The sources; the report's warning and, if so, that the regions are approximate."""
-    return [f"{labels('sources')}: " + "; ".join(description.sources),
+    """The sources (the base map's credit last); the report's warning and the map's notes."""
+    return [f"{labels('sources')}: " + "; ".join((*description.sources,
+                                                   labels("basemap_credit"))),
             " ".join(description.notes)]
 
 
@@ -158,7 +164,7 @@ def figure_from_layers(layers: MapLayers, *, language: Language = "nl") -> Figur
         projected = project(layers)
         map_box, legend_box, layout = _boxes(projected.view, entries, body, overview)
         ax = figure.add_axes((*at(*map_box[:2]), *at(*map_box[2:])))
-        draw_map(ax, projected, style, (map_box[2], map_box[3]), north=labels("north"))
+        draw_map(ax, projected, style, (map_box[2], map_box[3]), labels=labels)
         draw_legend(figure.add_axes((*at(*legend_box[:2]), *at(*legend_box[2:]))), layout)
     return figure
 
