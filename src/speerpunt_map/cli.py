@@ -163,6 +163,9 @@ def _parser() -> argparse.ArgumentParser:
     matrix.add_argument("-o", "--output", type=Path, default=Path("output"),
                         help="the folder for matrix.csv and matrix.html (default: ./output)")
     matrix.add_argument("--language", choices=("nl", "en"), default="nl")
+    matrix.add_argument("--catalogue", type=Path,
+                        help="the matrix of this catalogue's maps (default: the workspace's; "
+                             "else the report's inventory)")
     matrix.add_argument("--overwrite", action="store_true",
                         help="replace files in the output folder that speerpunt-map did not write")
 
@@ -425,9 +428,15 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _matrix(args: argparse.Namespace) -> int:
+    from .atlas import load_atlas
     from .compare import write_matrix
 
-    for path in write_matrix(args.output, language=args.language, overwrite=args.overwrite):
+    # In a workspace (or with --catalogue), the matrix of the maps of that catalogue.
+    workspace = _workspace(args)
+    atlas = load_atlas(args.catalogue, workspace=workspace) \
+        if workspace is not None or args.catalogue is not None else None
+    for path in write_matrix(args.output, language=args.language, overwrite=args.overwrite,
+                             atlas=atlas):
         print(f"wrote {path}")
     return 0
 

@@ -123,7 +123,7 @@ def inventory_matrix(inventory: pd.DataFrame | None = None, *, language: Languag
 
 def write_matrix(output: str | Path, *, language: Language = "nl",
                  inventory: pd.DataFrame | None = None, overwrite: bool = False,
-                 resources: Resources | None = None) -> list[Path]:
+                 resources: Resources | None = None, atlas: Atlas | None = None) -> list[Path]:
     """Write ``matrix.csv`` (for spreadsheets) and ``matrix.html`` (a heat map) into ``output``.
 
     Both are written atomically and recorded in the folder's manifest, like a build's files: a
@@ -141,6 +141,14 @@ def write_matrix(output: str | Path, *, language: Language = "nl",
         Replace files speerpunt-map did not write.
     resources
         The vocabulary, words and inventory (the shipped ones by default).
+    atlas
+        The atlas of the catalogue in use. For a catalogue other than the shipped one (a
+        workspace's), the matrix covers *its* maps: one cell per region and sector that a map
+        names (basis ``catalogue``) or draws rows of (basis ``drawn``), as
+        :func:`speerpunt_map.analysis.sector_matrix` defines them; ``matrix.csv`` is then that
+        long form, with its ``basis`` column, and ``matrix.html`` the grid of
+        :func:`speerpunt_map.analysis.matrix_table` (``C``, ``D``, ``CD``). For the shipped
+        catalogue, the report's inventory.
 
     Returns
     -------
@@ -148,16 +156,19 @@ def write_matrix(output: str | Path, *, language: Language = "nl",
         The two paths.
     """
     return write_matrix_into(OutputFolder(output, overwrite=overwrite),
-                             resources or Resources.load(), language=language,
-                             inventory=inventory)
+                             resources or (atlas.resources if atlas else Resources.load()),
+                             language=language, inventory=inventory, atlas=atlas)
 
 
 def write_matrix_into(folder: OutputFolder, resources: Resources, *, language: Language = "nl",
-                      inventory: pd.DataFrame | None = None) -> list[Path]:
+                      inventory: pd.DataFrame | None = None,
+                      atlas: Atlas | None = None) -> list[Path]:
     """:func:`write_matrix` into an output folder a build is writing (one manifest)."""
     output = folder.path
     for file_name in ("matrix.csv", "matrix.html"):
         folder.check(output / file_name)
+    if atlas is not None and inventory is None and not _is_shipped(atlas):
+        return _write_catalogue_matrix(folder, atlas, language)
     inventory = resources.inventory() if inventory is None else inventory
     matrix = inventory_matrix(inventory, language=language, vocabulary=resources.vocabulary)
     buffer = io.StringIO()
@@ -222,3 +233,69 @@ def actor_sector_counts(atlas: Atlas) -> pd.DataFrame:
     frame = pd.DataFrame(records, columns=["actor", "sector", "kind"])
     counts = frame.groupby(["actor", "sector", "kind"]).size().unstack("kind", fill_value=0)
     return counts.reindex(columns=["points", "zones", "links"], fill_value=0).reset_index()
+
+
+def _is_shipped(atlas: Atlas) -> bool:
+    """Whether the atlas is the shipped catalogue's (whose matrix is the report's inventory)."""
+    shipped = (shipped_legends() / "catalogue.toml").resolve()
+    return atlas.resources.workspace is None and atlas.catalogue.path.resolve() == shipped
+
+
+#: What the cells of a catalogue's matrix say, in each language.
+_CATALOGUE_NOTE = {
+    "nl": "Per cel de basis: C = catalogus (de kaart noemt de regio bij 'Speerpuntsector in'), "
+          "D = getekend (de regio is bron van punten, zones of verbindingen van de kaart). "
+          "Alle kaarten van de catalogus; per cel de kaarten en bronnen in matrix.csv.",
+    "en": "Each cell gives its basis: C = catalogue (the map lists the region as having chosen "
+          "the sector), D = drawn (the region is the source of points, zones or links of the "
+          "map). Every map of the catalogue; the maps and sources per cell in matrix.csv.",
+}
+_LONG_COLUMNS = ("region_name", "region", "sector_label", "sector", "basis", "period", "maps",
+                 "points", "zones", "links", "as_printed", "source")
+
+
+class _Words(Labels):
+    """The words of a catalogue's matrix page: the labels, with its own note."""
+
+    def __init__(self, labels: Labels) -> None:
+        super().__init__(labels._table, labels.language)
+
+    def __call__(self, key: str, **values: object) -> str:
+        if key == "matrix_note":
+            return _CATALOGUE_NOTE[self.language]
+        return super().__call__(key, **values)
+
+
+def _write_catalogue_matrix(folder: OutputFolder, atlas: Atlas,
+                            language: Language) -> list[Path]:
+    """``matrix.csv`` (long form, with the basis) and ``matrix.html`` (the grid) of the maps
+    of the atlas's own catalogue."""
+    from .analysis import matrix_table, sector_matrix
+
+    output = folder.path
+    matrix = sector_matrix(atlas, basis=("catalogue", "drawn"), language=language)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(_LONG_COLUMNS)
+    for record in matrix.to_dict("records"):
+        cells = ["|".join(v) if isinstance(v, tuple) else "" if pd.isna(v) else str(v)
+                 for v in (record[c] for c in _LONG_COLUMNS)]
+        writer.writerow([neutralise_formula(c) for c in cells])
+    csv_path = folder.write_bytes(output / "matrix.csv", buffer.getvalue().encode("utf-8-sig"))
+    grid = matrix_table(matrix) if len(matrix) else pd.DataFrame()
+    details: dict[tuple[str, str], list[str]] = {}
+    for record in matrix.to_dict("records"):
+        details.setdefault((record["region_name"], record["sector_label"]), []).append(
+            f"{record['basis']}: {', '.join(record['maps'])}")
+    kinds = {a.name(language): a.kind for a in atlas.vocabulary.actors.values()}
+    rows = [{"name": name, "kind": kinds.get(name, ""),
+             "cells": [{"value": value, "recent": False,
+                        "title": "; ".join(details.get((name, column), []))}
+                       for column, value in zip(grid.columns, values, strict=True)]}
+            for name, values in zip(map(str, grid.index), grid.to_numpy().tolist(),
+                                    strict=True)]
+    totals = [int((grid[c] != "").sum()) for c in grid.columns]
+    words = _Words(atlas.resources.labels(language))
+    html_path = folder.write_text(output / "matrix.html",
+                                  matrix_page(words, list(grid.columns), rows, totals))
+    return [csv_path, html_path]
