@@ -224,3 +224,45 @@ def test_beveren_means_two_places_and_the_error_lists_both(
 def test_the_shipped_legends_use_no_ambiguous_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate"]) == 0
     assert "ambiguous" not in capsys.readouterr().err
+
+
+# -- own sectors, actors and words ---------------------------------------------------------------
+def test_own_sectors_actors_and_words_are_added(workspace: Path) -> None:
+    (workspace / "sectors.csv").write_text(
+        "id,label_nl,label_en,synonyms,overview,source,override\n"
+        "duurzaam-bouwen,Duurzaam bouwen,Sustainable construction,circulair bouwen,,"
+        "my notes,\n", encoding="utf-8")
+    (workspace / "actors.csv").write_text(
+        "id,name_nl,name_en,kind,province,region,aliases,source,override\n"
+        "westhoekoverleg,Westhoekoverleg,Westhoek consultation,plan,prov-west-vlaanderen,"
+        "resoc-westhoek,WHO,my notes,\n", encoding="utf-8")
+    (workspace / "labels.csv").write_text(
+        "key,nl,en,source,override\ntitle,{sector} – {scope},{sector} – {scope},mine,yes\n",
+        encoding="utf-8")
+    catalogue = workspace / "catalogue.toml"
+    text = catalogue.read_text(encoding="utf-8")
+    text = text.replace('sector = "creatieve-maakindustrie"', 'sector = "circulair bouwen"')
+    text = text.replace('actors = ["RESOC Zuid-West-Vlaanderen"]',
+                        'actors = ["RESOC Zuid-West-Vlaanderen", "WHO"]')
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("title"))
+    catalogue.write_text(text, encoding="utf-8")
+    atlas = load_atlas(workspace=workspace)
+    spec = atlas.maps[MAP_ID]
+    assert spec.sector.id == "duurzaam-bouwen"
+    assert [a.id for a in spec.actors] == ["resoc-zuidwest", "westhoekoverleg"]
+    from speerpunt_map.description import describe
+
+    assert describe(atlas.map(MAP_ID, strict=False)).title == \
+        "Duurzaam bouwen – RESOC Zuid-West-Vlaanderen"
+    assert any("labels.csv, row 2 overrides" in line for line in atlas.resources.overrides)
+
+
+def test_an_own_sector_with_a_shipped_id_is_an_error_naming_both_rows(workspace: Path) -> None:
+    (workspace / "sectors.csv").write_text(
+        "id,label_nl,label_en,synonyms,overview,source\n"
+        "logistiek,Logistiek (mijn),Logistics (mine),,,my notes\n", encoding="utf-8")
+    with pytest.raises(GeodataError) as caught:
+        load_atlas(workspace=workspace)
+    message = str(caught.value)
+    assert f"{workspace / 'sectors.csv'}, row 2: id 'logistiek' is already used by" in message
+    assert "sectors.csv, row 2;" in message and "override = yes" in message
