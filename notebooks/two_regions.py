@@ -25,7 +25,8 @@
 #    chosen its sector) and the drawn rows (the source actors of the points, zones and links);
 # 2. cleantech in detail: what each draws, where their zones overlap (km², computed in
 #    Belgian Lambert 72, EPSG:31370) and the links between them;
-# 3. a picture and an export.
+# 3. a picture and an export;
+# 4. the two maps side by side, panning and zooming together, with the comparison beneath.
 #
 # A side is an actor (`"resoc-kempen"`: that actor alone) or a province scope (`"limburg"`:
 # every actor of the province — provincie Limburg, RESOC Limburg and SALK, whose annex
@@ -42,6 +43,7 @@ from IPython.display import display
 
 from speerpunt_map import compare_regions, load_atlas
 from speerpunt_map.resources import shipped_legends
+from speerpunt_map.side_by_side import side_by_side
 
 pd.set_option("display.max_colwidth", 50)
 atlas = load_atlas(shipped_legends())
@@ -135,3 +137,23 @@ ax.set_aspect(1.6)
 with tempfile.TemporaryDirectory() as folder:
     path = cleantech.to_gpkg(Path(folder) / "kempen-limburg-cleantech.gpkg")
     print("wrote", path.name, "with layers", ", ".join(sorted(gpd.list_layers(path)["name"])))
+
+# %% [markdown]
+# ## 4. Side by side
+#
+# `side_by_side` draws each side's map — here the cleantech rows credited to RESOC Kempen and
+# to Limburg, with their regions — next to each other; pan or zoom one and the other follows.
+# The comparison above is beneath them. A side may also be a map id
+# (`"antwerpen/logistiek"`) or a region in a period (`"resoc-zuidwest@2019"`: the vision maps
+# of `legends/visions/` are read too). `save` writes the page as one offline file, the same
+# page as `speerpunt-map compare resoc-kempen limburg --sector cleantech`.
+
+# %%
+view = side_by_side("resoc-kempen", "limburg", sector="cleantech", atlas=atlas)
+print("shared (drawn):", ", ".join(view.comparison.shared("drawn")),
+      f"| zone overlap: {view.comparison.overlap_km2:.1f} km²",
+      f"| links between: {len(view.comparison.links)}")
+with tempfile.TemporaryDirectory() as folder:
+    page = view.save(Path(folder) / "kempen-limburg-cleantech.html")
+    print("wrote", page.name, f"({page.stat().st_size / 1e6:.1f} MB, opens offline)")
+display(view)

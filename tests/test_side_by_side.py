@@ -3,7 +3,8 @@
 What a reader of the page sees without a browser: one file with Leaflet once and two maps, the
 numbers of ``compare_regions`` in its tables, every side form (map ids, a region with a sector,
 one region in two periods), and clear errors for unknown ids (exit 2 on the command line). The
-page in Chromium is in ``test_side_by_side_browser.py``.
+page in Chromium is in ``test_side_by_side_browser.py``. The comparison notebook's
+side-by-side cell is run here too.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from speerpunt_map._errors import OutputError
 from speerpunt_map._leaflet import leaflet_assets
 from speerpunt_map.cli import main
 from speerpunt_map.side_by_side import SideBySide, comparison_atlas, side_by_side
+
+from .test_notebook import kernel, run  # noqa: F401  (the notebook's kernel fixture)
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -253,3 +256,17 @@ def test_compare_help_documents_the_side_forms(capsys: pytest.CaptureFixture[str
     out = capsys.readouterr().out
     assert "REGION[:SECTOR][@PERIOD]" in out and "resoc-zuidwest@2013" in out
     assert "--basis" in out and "--sector" in out
+
+
+# -- the notebook ----------------------------------------------------------------------------
+
+def test_the_two_regions_notebook_shows_the_maps_side_by_side(
+        kernel: Path, both: Atlas) -> None:  # noqa: F811  (kernel: the imported fixture)
+    result = run("two_regions", kernel)
+    expected = compare_regions(both, "resoc-kempen", "limburg", sector="cleantech")
+    assert result.line("shared (drawn):").startswith(", ".join(expected.shared("drawn")))
+    assert f"links between: {len(expected.links)}" in result.line("shared (drawn):")
+    assert "wrote kempen-limburg-cleantech.html" in result.text
+    shown = [o["data"]["text/html"] for o in result.outputs
+             if "text/html" in o.get("data", {}) and "<iframe srcdoc=" in o["data"]["text/html"]]
+    assert len(shown) == 1 and "spmc-counts" in shown[0]

@@ -191,10 +191,11 @@ def side_layers(atlas: Atlas, comparison: Comparison, which: str, request: SideR
                   if v.region in (side.region, *(a.province for a in actors))),
                  template.spec.scope)
     printed = "" if len(drawn) > 1 else template.spec.sector_as_printed
+    name = side_name(atlas, request, side.name, language)
     spec = dataclasses.replace(
         template.spec, id=f"compare/{side.key}/{'+'.join(sectors or ['all'])}", scope=scope,
         actors=actors, sector=sector, sector_as_printed=printed,
-        title=f"{side.name}: {', '.join(labels)}" if labels else side.name, focus="",
+        title=f"{name}: {', '.join(labels)}" if labels else name, focus="",
         period=side.period or template.spec.period, figure=None, annex=None,
         source=" · ".join(f"{n} = {m}" if len(used) > 1 else m
                           for n, m in enumerate(used, start=1)))

@@ -282,8 +282,11 @@ def _tables(view: SideBySide) -> Markup:
         counts.append({"sector": sector, "label": row["sector_label"],
                        "status": w["status_both"] if where == "both" else w.get(where, ""),
                        "cells": [*values, *(_number(v) for v in km2)]})
+    t = view.layers[0].resources.labels(view.language)
+    kinds = {"infrastructure": t("link_infrastructure"), "organisation": t("link_organisation")}
     links = [{"name": r.name, "sector": r.sector_label, "actor": r.actor_name,
-              "from_": r.from_name, "to": r.to_name, "type": r.link_type,
+              "from_": r.from_name, "to": r.to_name,
+              "type": kinds.get(str(r.link_type), str(r.link_type)),
               "km": _number(r.length_km), "map": r.map_id} for r in c.links.itertuples()]
     text = w["overlap_total"].format(km2=_number(c.overlap_km2), any=_number(c.overlap_any_km2))
     module = _environment().get_template("compare.html.j2").module
