@@ -277,7 +277,7 @@ def _random_points(count: int, seed: int = 7) -> gpd.GeoDataFrame:
 STATE = """
 var root = document.querySelector('.spm'), map = root.spm.map, shown = {circles: 0, pins: 0};
 map.eachLayer(function (l) {
-  if (l instanceof L.CircleMarker) { shown.circles++; }
+  if (l instanceof L.CircleMarker && l.spm) { shown.circles++; }
   if (l instanceof L.Marker && l.spm) { shown.pins++; }
 });
 shown.domPins = document.querySelectorAll('.leaflet-marker-icon.spm-pin:not(.spm-zone-pin)').length;

@@ -63,8 +63,8 @@ GROUP_LABELS = {"region": "regions", "zone": "zones", "point": "points",
 STYLES: dict[str, dict[str, Any]] = {
     "region": {"weight": 1.5, "fillOpacity": 1},
     "zone": {"weight": 2, "fillOpacity": 1},
-    "link-infrastructure": {"weight": LINK_WEIGHT_PX, "opacity": 0.9, "fill": False},
-    "link-organisation": {"weight": LINK_WEIGHT_PX, "opacity": 0.9, "fill": False,
+    "link-infrastructure": {"weight": LINK_WEIGHT_PX, "opacity": 1, "fill": False},
+    "link-organisation": {"weight": LINK_WEIGHT_PX, "opacity": 1, "fill": False,
                           "dashArray": ORGANISATION_DASH},
     # Points drawn on a canvas (many points): white-ringed circles.
     "point": {"radius": 6, "weight": 1.5, "color": "#ffffff", "fillOpacity": 1},
