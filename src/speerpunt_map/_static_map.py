@@ -214,10 +214,12 @@ def draw_map(ax: Axes, projected: Projected, style: Style, frame_in: tuple[float
     for x, y in dots:
         _add(ax, Line2D([x], [y], marker="o", markersize=3.6, markerfacecolor="#333333",
                         markeredgecolor="#FFFFFF", markeredgewidth=0.6, linestyle="none",
-                        zorder=5.2))
+                        zorder=5.2, label="city"))
     obstacles += [(x - 1.8 / scale, y - 1.8 / scale, x + 1.8 / scale, y + 1.8 / scale)
                   for x, y in dots]
-    return place_names(ax, renderer, names, [_display(ax, b) for b in obstacles])
+    crowded = len(names) > 40  # an overview: somewhat smaller names
+    return place_names(ax, renderer, names, [_display(ax, b) for b in obstacles],
+                       scale=0.88 if crowded else 1.0)
 
 
 def _level(base: gpd.GeoDataFrame, level: str) -> BaseGeometry | None:
@@ -267,7 +269,8 @@ def _links(ax: Axes, projected: Projected, style: Style, extent: Extent,
             if view.contains(shapely.Point(at.x, at.y)):
                 _add(ax, Line2D([at.x], [at.y], marker="o", markersize=5.0,
                                 markerfacecolor="#FFFFFF", markeredgecolor=colour,
-                                markeredgewidth=1.3, linestyle="none", zorder=5))
+                                markeredgewidth=1.3, linestyle="none", zorder=5,
+                                label="link-end"))
                 r = 3.2 / scale
                 boxes.append((at.x - r, at.y - r, at.x + r, at.y + r))
     return boxes
@@ -302,13 +305,15 @@ def _markers(ax: Axes, projected: Projected, style: Style, extent: Extent, scale
             fill = zone_fill(colours[i])
             _add(ax, Line2D([x], [y], marker="s", markersize=diameter * 0.92,
                             markerfacecolor=fill, markeredgecolor=colours[i],
-                            markeredgewidth=1.4, linestyle="none", zorder=6))
+                            markeredgewidth=1.4, linestyle="none", zorder=6,
+                            label="marker-zone"))
             draw_text(ax, x, y, letters[i - len(marks)], fontsize=mark_size, fontweight="bold",
                       color="#1B1B1B", ha="center", va="center_baseline", zorder=7)
         else:
             _add(ax, Line2D([x], [y], marker="o", markersize=diameter,
                             markerfacecolor=colours[i], markeredgecolor="#FFFFFF",
-                            markeredgewidth=0.9, linestyle="none", zorder=6))
+                            markeredgewidth=0.9, linestyle="none", zorder=6,
+                            label="marker-point"))
             if marks[i]:
                 draw_text(ax, x, y, marks[i], fontsize=mark_size, fontweight="bold",
                           color=ink(colours[i]), ha="center", va="center_baseline", zorder=7)

@@ -2,16 +2,16 @@
 
 Greedy, in a fixed order (cities, then link ends, then countries, regions and the sea, then
 rivers): each name is tried at positions around its anchor (right, left, above, below, the
-four diagonals; then the same a little and a lot farther out) and takes the first where its
+four diagonals; then the same farther out, with a thin leader line) and takes the first where its
 rendered box (:meth:`matplotlib.text.Text.get_window_extent` with the figure's renderer) lies
 inside the map frame and overlaps no name placed before, no marker, no city dot, no link end
 and not the scale bar or north arrow. A city or a link end is never dropped: if no position is
 free it takes the one that overlaps least (and a warning is logged). A country's, region's, sea's
 or river's name is left out where it does not fit.
 
-Each placed name is a :class:`~matplotlib.text.Text` of the map's axes whose gid is
-``name-<kind>`` (``name-city``, ``name-end``, ``name-country``, …), so tests and an SVG reader
-can find them.
+Each placed name is a :class:`~matplotlib.text.Text` of the map's axes whose artist label
+(:meth:`~matplotlib.artist.Artist.get_label`, not drawn) is ``name-<kind>`` (``name-city``,
+``name-end``, ``name-country``, …), so that a test can find them.
 
 :func:`place_markers` spreads the points' and zones' markers first, so that none covers another
 (the names then avoid them).
@@ -28,6 +28,7 @@ import numpy as np
 from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
+from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from matplotlib.transforms import offset_copy
 
@@ -41,18 +42,22 @@ VA = Literal["bottom", "center", "top"]
 Candidate = tuple[float, float, float, float, HA, VA]  # x, y (data), dx, dy (points), ha, va
 #: Kinds in placing order; the first two are never dropped.
 ORDER = ("city", "end", "country", "region", "sea", "river")
+_SIZE = {"city": 7.0, "end": 7.0, "country": 8.0, "region": 6.5, "sea": 8.0, "river": 6.5}
 _STYLE: dict[str, dict[str, object]] = {
-    "city": {"fontsize": 7.0, "color": "#222222"},
-    "end": {"fontsize": 7.0, "color": "#111111", "fontweight": "bold"},
-    "country": {"fontsize": 8.0, "color": "#666666", "fontstyle": "italic"},
-    "region": {"fontsize": 6.5, "color": "#666666", "fontstyle": "italic"},
-    "sea": {"fontsize": 8.0, "color": "#3F6F99", "fontstyle": "italic"},
-    "river": {"fontsize": 6.5, "color": "#2F6F9F", "fontstyle": "italic"},
+    "city": {"color": "#222222"},
+    "end": {"color": "#111111", "fontweight": "bold"},
+    "country": {"color": "#666666", "fontstyle": "italic"},
+    "region": {"color": "#666666", "fontstyle": "italic"},
+    "sea": {"color": "#3F6F99", "fontstyle": "italic"},
+    "river": {"color": "#2F6F9F", "fontstyle": "italic"},
 }
 _HALO = [patheffects.withStroke(linewidth=2.2, foreground="#FFFFFF")]
 _DIRECTIONS = ((1, 0), (-1, 0), (0, 1), (0, -1), (0.75, 0.75), (-0.75, 0.75), (0.75, -0.75),
                (-0.75, -0.75))
-_GAPS = (3.5, 9.0, 16.0, 26.0)  # points between the anchor and the name
+_FAR = ((0.92, 0.38), (-0.92, 0.38), (0.92, -0.38), (-0.92, -0.38), (0.38, 0.92),
+        (-0.38, 0.92), (0.38, -0.92), (-0.38, -0.92))
+_GAPS = (3.5, 9.0, 16.0, 26.0, 38.0, 52.0, 70.0, 90.0, 115.0)  # points from anchor to name
+_LEADER_FROM = 16.0  # a name this far from its anchor gets a thin leader line to it
 
 
 @dataclass
@@ -73,7 +78,8 @@ class Name:
 
 def wrapped(text: str, width: int = 24) -> str:
     """A long name on two or more lines of about ``width`` characters."""
-    return "\n".join(textwrap.wrap(" ".join(plain(text).split()), width)) or plain(text)
+    lines = textwrap.wrap(" ".join(plain(text).split()), width, break_on_hyphens=False)
+    return "\n".join(lines) or plain(text)
 
 
 def _overlap(box: Box, others: np.ndarray) -> float:
@@ -93,16 +99,17 @@ def _candidates(name: Name) -> list[Candidate]:
                 for dx, dy in ((0, 0), (0, 12), (0, -12), (24, 0), (-24, 0))]
     out: list[Candidate] = []
     for gap in _GAPS:
-        for ux, uy in _DIRECTIONS:
+        for ux, uy in _DIRECTIONS + (_FAR if gap >= _LEADER_FROM else ()):
             ha: HA = "left" if ux > 0 else "right" if ux < 0 else "center"
             va: VA = "bottom" if uy > 0 else "top" if uy < 0 else "center"
             out.append((name.x, name.y, ux * gap, uy * gap, ha, va))
     return out
 
 
-def place_names(ax: Axes, renderer: RendererBase, names: list[Name],
-                obstacles: list[Box]) -> list[Text]:
-    """Place ``names`` on ``ax`` (see the module); returns the placed texts, in order."""
+def place_names(ax: Axes, renderer: RendererBase, names: list[Name], obstacles: list[Box],
+                *, scale: float = 1.0) -> list[Text]:
+    """Place ``names`` on ``ax`` (see the module), their fonts ``scale`` times the usual size;
+    returns the placed texts, in order."""
     frame = ax.get_window_extent(renderer)
     inner = (frame.x0 + 2, frame.y0 + 2, frame.x1 - 2, frame.y1 - 2)
     fixed = np.array(obstacles, dtype=float).reshape(-1, 4)
@@ -110,9 +117,10 @@ def place_names(ax: Axes, renderer: RendererBase, names: list[Name],
     texts = []
     for name in sorted(names, key=lambda n: ORDER.index(n.kind)):
         text = ax.text(name.x, name.y, wrapped(name.text), fontfamily=FONT, usetex=False,
-                       zorder=7.5, clip_on=False, path_effects=_HALO, gid=f"name-{name.kind}",
+                       zorder=7.5, clip_on=False, path_effects=_HALO, label=f"name-{name.kind}",
                        multialignment="center" if name.kind != "end" else "left",
-                       **_STYLE[name.kind])  # type: ignore[arg-type]
+                       **{**_STYLE[name.kind],  # type: ignore[arg-type]
+                          "fontsize": _SIZE[name.kind] * scale})
         best: tuple[float, Box, Candidate] | None = None
         for candidate in _candidates(name):
             box = _try(ax, text, renderer, candidate)
@@ -137,7 +145,18 @@ def place_names(ax: Axes, renderer: RendererBase, names: list[Name],
         x0, y0, x1, y1 = best[1]
         placed.append((x0 - 1, y0 - 1, x1 + 1, y1 + 1))
         texts.append(text)
+        if max(abs(best[2][2]), abs(best[2][3])) >= _LEADER_FROM:
+            _leader(ax, (name.x, name.y), best[1])
     return texts
+
+
+def _leader(ax: Axes, anchor: tuple[float, float], box: Box) -> None:
+    """A thin line from the anchor to the nearest point of the name's box."""
+    ax_, ay = ax.transData.transform(anchor)
+    near = (min(max(ax_, box[0]), box[2]), min(max(ay, box[1]), box[3]))
+    x, y = ax.transData.inverted().transform(near)
+    ax.add_artist(Line2D([anchor[0], x], [anchor[1], y], color="#555555", linewidth=0.5,
+                         zorder=7.4, label="leader"))
 
 
 def _try(ax: Axes, text: Text, renderer: RendererBase, candidate: Candidate) -> Box:
