@@ -41,6 +41,7 @@ WATER_LINE = "#6D9CC4"
 BORDER = "#707070"
 BORDER_DASH = (0.0, (5.0, 2.0, 1.5, 2.0))
 _COAST_GAP_M = 2500.0  # the largest distance of GSHHG's Belgian coast from the NGI outline
+_OPEN_SEA_M = 50_000.0  # the Belgian coast lies within this of the sea's label anchor
 Extent = tuple[float, float, float, float]
 
 
@@ -107,6 +108,12 @@ def drawn_sea(base: MetricBase, belgium: BaseGeometry | None, extent: Extent) ->
         return sea
     near = shapely.intersection(shapely.buffer(sea, _COAST_GAP_M),
                                 shapely.buffer(belgium, _COAST_GAP_M))
+    # Only along the North Sea coast: not around the Westerschelde, where the strip would be
+    # Dutch land.
+    anchors = [(x, y) for label, x, y in base.labels if label.kind == "sea"]
+    if anchors:
+        near = shapely.intersection(near, shapely.buffer(shapely.Point(anchors[0]),
+                                                         _OPEN_SEA_M))
     return shapely.union(sea, shapely.difference(near, belgium))
 
 
@@ -177,7 +184,7 @@ def _grid(extent: Extent, across: int) -> np.ndarray:
 
 
 def sea_spots(base: MetricBase, belgium: BaseGeometry | None, extent: Extent,
-              anchor: tuple[float, float], within: float = 50_000.0,
+              anchor: tuple[float, float], within: float = _OPEN_SEA_M,
               grid: int = 28) -> list[tuple[float, float, float]]:
     """Spots (x, y, clearance) of the open sea in view, roomiest first: within ``within``
     metres of the sea's label anchor, so an estuary (the Westerschelde) is not named so."""
