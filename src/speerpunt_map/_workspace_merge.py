@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ._errors import GeodataError
+from ._geodata_files import require_columns
 from .vocab import Actor, Scope, Sector, Vocabulary
 
 if TYPE_CHECKING:
@@ -142,3 +143,23 @@ def vocabulary_from_rows(sectors: list[dict[str, str]], actors: list[dict[str, s
                         r.get("source", "")) for r in actors},
         {r["id"]: Scope(r["id"], r["region"], r["name_nl"], r["name_en"], r.get("short", ""),
                         r.get("source", "")) for r in scopes})
+
+
+def stamp(path: str | Path | None) -> tuple[Path, int] | None:
+    """A file and its modification time (an edited file is read again), or ``None``."""
+    if path is None or not Path(path).is_file():
+        return None
+    resolved = Path(path).resolve()
+    return resolved, resolved.stat().st_mtime_ns
+
+
+def own_table(stamp: tuple[Path, int], columns: tuple[str, ...]) -> pd.DataFrame:
+    """A workspace's places.csv or zones.csv (``,`` or ``;``, UTF-8 or Windows-1252)."""
+    path = stamp[0]
+    frame = pd.DataFrame(read_rows(path), dtype=str).fillna("")
+    if frame.empty:
+        frame = pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
+    require_columns(frame, path, columns)
+    # ``file`` is the whole path: messages join it to the geodata folder, which keeps it whole.
+    return frame.assign(file=str(path), line=range(2, len(frame) + 2), path=str(path),
+                        origin="workspace")

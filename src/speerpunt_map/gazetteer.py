@@ -34,9 +34,10 @@ from ._geodata_files import (
     require_columns,
 )
 from ._paths import shipped_geodata, shipped_legends
-from ._place_names import PlaceIndex, other_language_name, qualified_names
+from ._place_choices import PlaceChoices
+from ._place_names import PlaceIndex, qualified_names
 from ._text import normalise
-from ._workspace_merge import Merged, merge_frames, read_rows
+from ._workspace_merge import Merged, merge_frames, own_table, stamp
 from .options import Vintage
 from .vocab import Vocabulary, load_vocabulary
 
@@ -119,7 +120,7 @@ class TownPoint:
     precision_m: float
 
 
-class Gazetteer:
+class Gazetteer(PlaceChoices):
     """Look up places by id, name or alias; suggest close names for unknown ones.
 
     Build it with :func:`load_gazetteer`. ``places``, ``zones``, ``municipalities``,
@@ -222,75 +223,6 @@ class Gazetteer:
         ref = self._index.first(name)
         return ref if ref is None or vintage is None else self.in_vintage(ref, vintage)
 
-    def candidates(self, name: str, vintage: Vintage | None = None) -> list[PlaceRef]:
-        """Every place a name may mean on a map of ``vintage`` (2013 when ``None``).
-
-        More than one means the name is ambiguous (see :mod:`speerpunt_map._place_names`): an
-        id means itself; the municipalities carrying the name count once per vintage; a
-        Belgian town centre named after its municipality is that municipality.
-        """
-        target: Vintage = vintage or 2013
-        found: list[PlaceRef] = []
-        towns = set()
-        for ref in self._index.refs(name):
-            if ref.kind == "municipality":
-                ref = self.in_vintage(ref, target)
-            elif ref.kind == "place" and self._is_town_centre(ref):
-                towns.add(normalise(ref.name))
-            if ref not in found:
-                found.append(ref)
-        municipal = [r for r in found if r.kind == "municipality"]
-        # A name in several vintages means the one of the map's vintage (else its own).
-        keep = [r for r in municipal if r.vintage == target] or municipal[:1]
-        return [r for r in found if r.kind != "municipality" or
-                (r in keep and normalise(r.name) not in towns)]
-
-    def municipality_union(self, refs: list[PlaceRef], cell: str) -> PlaceRef:
-        """A zone that is the union of municipalities named in one legend cell
-        (``Ieper|Poperinge|Diksmuide|Veurne``), drawn as their polygons in the map's vintage.
-
-        The zone is added to :attr:`zones` (once per set of municipalities) and says, in its
-        ``approximation``, that it is that union.
-        """
-        codes = [r.refnis for r in refs]
-        zone_id = "union-" + "-".join(codes)
-        if zone_id not in self.zones.index:
-            names = ", ".join(r.name for r in refs)
-            row = {"id": zone_id, "name": " | ".join(r.name for r in refs), "aliases": "",
-                   "definition": "municipalities", "members": "|".join(codes), "buffer_m": "",
-                   "wkt": "", "source": f"the legend cell {cell!r}",
-                   "approximation": f"union of the municipality polygons of {names}, as one "
-                                    "cell of the legend names them", "file": "", "line": ""}
-            added = pd.DataFrame([row]).set_index("id", drop=False)
-            self.zones = pd.concat([self.zones, added])
-            self._index.add(zone_id, PlaceRef("zone", zone_id, row["name"]), is_id=True)
-        return PlaceRef("zone", zone_id, str(self.zones.loc[zone_id, "name"]))
-
-    def _is_town_centre(self, ref: PlaceRef) -> bool:
-        """A Belgian town in the municipality of its own name (or of none given): that
-        municipality's centre, not a second place of the name."""
-        place = cast("pd.Series[str]", self.places.loc[ref.id])
-        within = str(place.get("municipality", "")).strip() or ref.name
-        return _is_municipality_place(place) and normalise(within) == normalise(ref.name)
-
-    def describe_ref(self, ref: PlaceRef) -> str:
-        """A place for a message: what it is, its id, and the file and row that define it."""
-        if ref.kind in ("place", "zone"):
-            frame = self.places if ref.kind == "place" else self.zones
-            row = frame.loc[ref.id]
-            where = f"{row.get('path', row['file'])}, row {row.get('line', '?')}"
-            what = "gazetteer place" if ref.kind == "place" else "custom zone"
-            return f"{what} {ref.id!r} ({ref.name}; {where})"
-        if ref.kind == "municipality":
-            return f"municipality {ref.name} (REFNIS {ref.refnis}, vintage {ref.vintage})"
-        return f"region {ref.id!r} ({ref.name})"
-
-    def pick_by(self, ref: PlaceRef) -> str:
-        """What to write in a cell to mean ``ref`` and nothing else."""
-        if ref.kind == "municipality":
-            return f"{ref.refnis!r} or {qualified_names(ref.name)[0]!r}"
-        return repr(ref.id)
-
     def in_vintage(self, ref: PlaceRef, vintage: Vintage) -> PlaceRef:
         """The municipality of the same name in ``vintage``, if its territory is related.
 
@@ -319,27 +251,6 @@ class Gazetteer:
             by_key.setdefault(normalise(candidate), candidate)
         matches = difflib.get_close_matches(normalise(name), list(by_key), n=n, cutoff=0.6)
         return [by_key[m] for m in matches]
-
-    def suggest_places(self, name: str, n: int = 3) -> list[str]:
-        """Close names for an unknown one, each with its other-language name where the data
-        gives one (``Rijssel`` → ``Rijsel / Lille``), one per place."""
-        shown: list[str] = []
-        seen: list[PlaceRef] = []
-        for match in self.suggest(name, n=n + 3):
-            ref = self._index.first(match)
-            if ref is None or ref in seen:
-                continue
-            seen.append(ref)
-            other = ""
-            if ref.kind == "place":
-                aliases = str(self.places.loc[ref.id, "aliases"]).split("|")
-                other = other_language_name(match, aliases)
-            elif ref.kind == "municipality":
-                row = self.municipality(ref)
-                names = [str(row["name_nl"]), str(row["name_fr"])]
-                other = next((x for x in names if x and normalise(x) != normalise(match)), "")
-            shown.append(f"{match} / {other}" if other else match)
-        return shown[:n]
 
     def municipality(self, ref: PlaceRef) -> pd.Series:
         """The municipalities.csv row of a municipality reference."""
@@ -437,33 +348,13 @@ def load_gazetteer(folder: str | Path | None = None, *,
     """
     folder = Path(folder).resolve() if folder is not None else shipped_geodata()
     return _load(folder, vocabulary or load_vocabulary(shipped_legends()),
-                 _stamp(places), _stamp(zones))
-
-
-def _stamp(path: str | Path | None) -> tuple[Path, int] | None:
-    """A file and its modification time (an edited file is read again), or ``None``."""
-    if path is None or not Path(path).is_file():
-        return None
-    resolved = Path(path).resolve()
-    return resolved, resolved.stat().st_mtime_ns
+                 stamp(places), stamp(zones))
 
 
 _PLACE_COLUMNS = ("id", "name", "aliases", "kind", "lon", "lat", "country", "method",
                   "precision_m", "source")
 _ZONE_COLUMNS = ("id", "name", "aliases", "definition", "members", "buffer_m", "wkt",
                  "source", "approximation")
-
-
-def _own_table(stamp: tuple[Path, int], columns: tuple[str, ...]) -> pd.DataFrame:
-    """A workspace's places.csv or zones.csv (``,`` or ``;``, UTF-8 or Windows-1252)."""
-    path = stamp[0]
-    frame = pd.DataFrame(read_rows(path), dtype=str).fillna("")
-    if frame.empty:
-        frame = pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
-    require_columns(frame, path, columns)
-    # ``file`` is the whole path: messages join it to the geodata folder, which keeps it whole.
-    return frame.assign(file=str(path), line=range(2, len(frame) + 2), path=str(path),
-                        origin="workspace")
 
 
 @cache
@@ -486,10 +377,10 @@ def _load(folder: Path, vocabulary: Vocabulary, own_places: tuple[Path, int] | N
         # The workspace's rows over the shipped ones, checked against the shipped names.
         shipped = _load(folder, vocabulary)
         if own_places is not None:
-            places = merge_frames(places, _own_table(own_places, place_columns), "place",
+            places = merge_frames(places, own_table(own_places, place_columns), "place",
                                   merged, shipped)
         if own_zones is not None:
-            zones = merge_frames(zones, _own_table(own_zones, zone_columns), "zone", merged,
+            zones = merge_frames(zones, own_table(own_zones, zone_columns), "zone", merged,
                                  shipped)
         merged.raise_mistakes()
         for frame, what in ((places, "places"), (zones, "zones")):
