@@ -179,14 +179,16 @@ def side_layers(atlas: Atlas, comparison: Comparison, which: str, request: SideR
         joined = pd.concat([f for f in frames if len(f)] or [empty], ignore_index=True)
         return gpd.GeoDataFrame(joined, geometry="geometry", crs="EPSG:4326")
 
-    drawn = [vocabulary.sectors[s] for s in dict.fromkeys(atlas.maps[m].sector.id for m in used)]
+    drawn = [atlas.maps[m].sector for m in used]
     labels = [vocabulary.sectors[s].label(language) for s in sectors or []]
     sector = template.spec.sector
-    if len(drawn) > 1:  # the subtitle names every sector the map draws
+    if len(drawn) > 1:
+        # The subtitle names the sector of each map the rows come from, numbered as the
+        # points' labels are prefixed ("2.3": point 3 of the second).
         sector = dataclasses.replace(
-            sector, id="+".join(s.id for s in drawn),
-            label_nl=", ".join(s.label_nl for s in drawn),
-            label_en=", ".join(s.label_en for s in drawn))
+            sector, id="+".join(dict.fromkeys(s.id for s in drawn)),
+            label_nl=", ".join(f"{n} {s.label_nl}" for n, s in enumerate(drawn, start=1)),
+            label_en=", ".join(f"{n} {s.label_en}" for n, s in enumerate(drawn, start=1)))
     scope = next((k for k, v in vocabulary.scopes.items()
                   if v.region in (side.region, *(a.province for a in actors))),
                  template.spec.scope)
