@@ -266,3 +266,15 @@ def test_an_own_sector_with_a_shipped_id_is_an_error_naming_both_rows(workspace:
     message = str(caught.value)
     assert f"{workspace / 'sectors.csv'}, row 2: id 'logistiek' is already used by" in message
     assert "sectors.csv, row 2;" in message and "override = yes" in message
+
+
+def test_validate_a_workspace_folder_from_outside(workspace: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    add_rows(workspace / "places.csv",
+             "bouwcampus-ieper,Bouwcampus Ieper,,site,2.8850,50.8500,BE,Ieper,a map,500,"
+             "my map,,")
+    _legend_with_place(workspace, "Bouwcampus Ieper")
+    assert main(["validate", str(workspace)]) == 0, capsys.readouterr().err
+    _legend_with_place(workspace, "Bouwcampus Iepr")
+    assert main(["validate", str(workspace)]) == 1
+    assert "did you mean 'Bouwcampus Ieper'" in capsys.readouterr().err

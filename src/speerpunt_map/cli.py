@@ -340,6 +340,15 @@ def _validate(args: argparse.Namespace) -> int:
     summaries: list[str] = [f"override: {line}" for line in resources.overrides]
     default = workspace.catalogue if workspace is not None else None
     for path in list(args.paths) or [default]:
+        own = _workspace_folder(path)
+        if own is not None:
+            # A workspace folder named: its catalogue, with its own places and vocabulary.
+            mine = Resources.load(workspace=own)
+            summaries += [f"override: {line}" for line in mine.overrides]
+            problems += validate([own.catalogue], vocabulary=mine.vocabulary,
+                                 gazetteer=mine.gazetteer)
+            problems += _tables_of_bad_entries(own.catalogue, mine)
+            continue
         if path is None or path.is_dir() or path.suffix.lower() == ".toml":
             problems += validate([path] if path is not None else None, vocabulary=vocabulary,
                                  gazetteer=gazetteer)
@@ -353,6 +362,18 @@ def _validate(args: argparse.Namespace) -> int:
             summaries.append(legend.summary())
     _print_problems(problems, warnings=args.warnings, notes=summaries)
     return 1 if any(p.severity == "error" for p in problems) else 0
+
+
+def _workspace_folder(path: Path | None) -> Workspace | None:
+    """The workspace a ``validate`` path names (a folder with a workspace config), if any."""
+    from .workspace import find_workspace
+
+    if path is None or not path.is_dir() or not (path / "speerpunt-map.toml").is_file():
+        return None
+    try:
+        return find_workspace(path)
+    except SpeerpuntError:
+        return None  # a config without [workspace]: validated as a legends folder
 
 
 def _tables_of_bad_entries(path: Path, resources: object) -> list[Problem]:
