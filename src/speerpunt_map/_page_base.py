@@ -55,7 +55,8 @@ def basemap_payload(content: MapContent) -> dict[str, Any]:
     -------
     dict
         ``base``: ``sea`` (an encoded area), ``coast``, ``rivers``, ``borders`` (lists of
-        encoded lines); ``names``: ``[text, kind, lat, lng]`` per label (cities first).
+        encoded lines); ``names``: ``[text, kind, lat, lng, name in the other language]`` per
+        label (cities first).
     """
     west, south, east, north = content.extent
     dx, dy = (east - west) * _MARGIN + 0.05, (north - south) * _MARGIN + 0.05
@@ -68,8 +69,9 @@ def basemap_payload(content: MapContent) -> dict[str, Any]:
     for key, kind in (("coast", "coastline"), ("rivers", "rivers"), ("borders", "borders")):
         if kind in layers:
             out[key] = _lines(layers[kind])
+    other = "nl" if content.language == "en" else "en"
     names = [[label.name(content.language), label.kind, round(label.lat, 4),
-              round(label.lon, 4)] for label in base.labels_in(bounds)]
+              round(label.lon, 4), label.name(other)] for label in base.labels_in(bounds)]
     return {"base": out, "names": names}
 
 
