@@ -6,8 +6,10 @@ stored. In the cells that identify a row (:data:`IDENTIFYING_COLUMNS`) such char
 an error naming the code point (:func:`invisible_character_problems`); in free text (remarks,
 notes) they are kept as typed.
 Control characters (BEL, ESC, …; not tab or line breaks) count as invisible in the identifying
-cells too. :func:`control_pictures` shows the C0 controls of free text as Unicode's control
-pictures (U+2400–U+2421), for output that must show them.
+cells too. In every other cell they are shown visibly, once, where a legend row is read
+(:func:`free_text_pictures`): a C0 control as Unicode's control picture (U+2400–U+2421, BEL as
+``␇``), a C1 control by its code point (``⟨U+0085⟩``), so that no page, figure or export holds
+a raw control character.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Mapping
 
 from ._errors import Problem
 
-__all__ = ["IDENTIFYING_COLUMNS", "character_name", "control_pictures",
+__all__ = ["IDENTIFYING_COLUMNS", "character_name", "control_pictures", "free_text_pictures",
            "invisible_character_problems", "invisible_characters"]
 
 # The cells that say what a row is and where it is drawn (legend column names).
@@ -29,6 +31,8 @@ IDENTIFYING_COLUMNS = ("kind", "number", "name", "place", "link_from", "link_to"
 # but tab, line feed and carriage return; DEL and the C1 controls.
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f"
                         "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Control characters but tab, line feed and carriage return.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _C0_NAMES = (
     "NULL", "START OF HEADING", "START OF TEXT", "END OF TEXT", "END OF TRANSMISSION",
     "ENQUIRY", "ACKNOWLEDGE", "BELL", "BACKSPACE", "CHARACTER TABULATION", "LINE FEED",
@@ -40,6 +44,8 @@ _C0_NAMES = (
     "INFORMATION SEPARATOR ONE")
 _CONTROL_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)
                      if chr(code) not in "\t\n\r"} | {0x7F: "\u2421"}
+# The C1 controls (U+0080-U+009F) have no picture: shown by their code point, ⟨U+0085⟩.
+_C1_SHOWN = {code: f"\u27e8U+{code:04X}\u27e9" for code in range(0x80, 0xA0)}
 
 
 def character_name(char: str) -> str:
@@ -86,5 +92,18 @@ def invisible_character_problems(where: str, number: int,
 
 def control_pictures(text: str) -> str:
     """``text`` with each C0 control (but tab and line breaks) and DEL shown as its control
-    picture: BEL as ``␇``, ESC as ``␛``."""
-    return text.translate(_CONTROL_PICTURES)
+    picture: BEL as ``␇``, ESC as ``␛``; a C1 control (U+0080–U+009F), which has no picture, as
+    its code point: ``⟨U+0085⟩``."""
+    return text.translate(_CONTROL_PICTURES | _C1_SHOWN)
+
+
+def free_text_pictures(cells: dict[str, str]) -> None:
+    """Show the control characters of a row's free-text cells (every column but
+    :data:`IDENTIFYING_COLUMNS`) as pictures (:func:`control_pictures`), in place.
+
+    Applied once, where a legend row is read, so the page, the figure and the exports show
+    the same text: a BEL typed in a remark is ``␇`` everywhere, never a raw control character.
+    """
+    for column, text in cells.items():
+        if column not in IDENTIFYING_COLUMNS and _CONTROL.search(text):
+            cells[column] = control_pictures(text)

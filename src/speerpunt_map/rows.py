@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from ._characters import invisible_character_problems
+from ._characters import free_text_pictures, invisible_character_problems
 from ._errors import Problem
 from ._place_names import ambiguity_hint
 from ._text import close_matches, did_you_mean, normalise, slug, split_multi
@@ -121,6 +121,9 @@ def check_row(where: str, number: int, cells: dict[str, str], spec: MapSpec | No
         report("accept", code, f"one of {sorted(ACCEPT_CODES)}", code="unknown-accept")
     # A zero-width or bidi character would make a name look like another (or like itself).
     problems.extend(invisible_character_problems(where, number, cells))
+    # Control characters in free text (BEL in a remark) are shown as pictures (␇), here,
+    # once: the page, the figure and the exports then show the same text.
+    free_text_pictures(cells)
     kind = KINDS.get(normalise(cells["kind"]))
     if kind is None:
         report("kind", cells["kind"], "point, zone or link (punt, zone, verbinding)",
