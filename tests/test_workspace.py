@@ -278,3 +278,20 @@ def test_validate_a_workspace_folder_from_outside(workspace: Path,
     _legend_with_place(workspace, "Bouwcampus Iepr")
     assert main(["validate", str(workspace)]) == 1
     assert "did you mean 'Bouwcampus Ieper'" in capsys.readouterr().err
+
+
+def test_own_zones_are_added_and_a_shipped_zone_id_is_a_clash(workspace: Path) -> None:
+    zones = workspace / "zones.csv"
+    add_rows(zones, "westhoek-kust,Westhoekse kust,,municipalities,De Panne|Koksijde|"
+                    "Nieuwpoort,,,my notes,the three coastal municipalities,")
+    _legend_with_place(workspace, "Westhoekse kust")
+    layers = load_atlas(workspace=workspace).map(MAP_ID)
+    # The table's first row, a point, now lies in the workspace's zone.
+    first = layers.points.iloc[0]
+    assert first["place_id"] == "westhoek-kust" and first["place_kind"] == "zone"
+    add_rows(zones, "brabantse-poort,Mijn Brabantse Poort,,municipalities,Willebroek,,,"
+                    "my notes,rough,")
+    with pytest.raises(GeodataError, match=r"zones.csv, row 3 \(zone 'brabantse-poort'\): "
+                                           r"id 'brabantse-poort' is already used by .*"
+                                           r"antwerpen.csv, row \d+"):
+        load_atlas(workspace=workspace)
