@@ -77,16 +77,18 @@ def _places(layers: MapLayers) -> Iterator[str]:
     """The places the rows are drawn at, by the gazetteer's names: a site and its
     municipality, a zone and its member municipalities, a municipality as written."""
     gazetteer = layers.resources.gazetteer
-    places, zones = gazetteer.places, gazetteer.zones
+    wanted: dict[str, set[str]] = {"place": set(), "zone": set()}
     for frame in (layers.points, layers.zones):
-        for place, place_id, kind in zip(frame["place"], frame["place_id"], frame["place_kind"],
-                                         strict=True):
-            yield from _strings([place])
-            if kind == "place" and place_id in places.index:
-                yield from _strings(places.loc[place_id, ["name", "municipality"]])
-            elif kind == "zone" and place_id in zones.index:
-                name, members = zones.loc[place_id, ["name", "members"]]
-                yield from _strings([name, *str(members).split("|")])
+        yield from _strings(frame["place"])
+        for place_id, kind in zip(frame["place_id"], frame["place_kind"], strict=True):
+            if kind in wanted and isinstance(place_id, str):
+                wanted[kind].add(place_id)
+    for kind, table, columns in (("place", gazetteer.places, ("name", "municipality")),
+                                 ("zone", gazetteer.zones, ("name", "members"))):
+        for column in columns:
+            values = table[column]  # one column, looked up by id: no copy of the table
+            for place_id in sorted(wanted[kind]):
+                yield from _strings(str(values.get(place_id, "")).split("|"))
 
 
 def _search_words(layers: MapLayers, language: Language, title: str) -> Iterator[str]:

@@ -25,13 +25,12 @@ import shapely
 from markupsafe import Markup
 from shapely import affinity
 from shapely.geometry import Polygon
+from shapely.geometry.base import BaseGeometry
 
 from ._types import FLANDERS
 from .style import Style, region_fill, style_for, zone_fill
 
 if TYPE_CHECKING:
-    from shapely.geometry.base import BaseGeometry
-
     from .atlas import MapLayers
 
 __all__ = ["HEIGHT", "WIDTH", "failed_thumbnail", "thumbnail_svg"]
@@ -89,35 +88,33 @@ def _transform(frame: Bounds) -> list[float]:
             offset_x - west * shrink * scale, offset_y + north * scale]
 
 
-def _pixels(geometry: BaseGeometry | None, matrix: list[float]) -> BaseGeometry | None:
-    """A geometry in pixels, clipped to the picture (with a margin) and simplified."""
-    if geometry is None or geometry.is_empty:
-        return None
-    moved = affinity.affine_transform(geometry, matrix)
+def _pixels(geometries: list[BaseGeometry | None], matrix: list[float]) -> list[Any]:
+    """Geometries in pixels, clipped to the picture (with a margin) and simplified; one
+    vectorised pass over all of them."""
+    if not geometries:
+        return []
+    array = np.empty(len(geometries), dtype=object)
+    array[:] = geometries
+    a, _, _, e, x_off, y_off = matrix
+    moved = shapely.transform(array, lambda xy: xy * (a, e) + (x_off, y_off))
     clipped = shapely.clip_by_rect(moved, -2, -2, WIDTH + 2, HEIGHT + 2)
-    if clipped.is_empty:
-        return None
-    return shapely.simplify(clipped, _TOLERANCE, preserve_topology=False)
+    return list(shapely.simplify(clipped, _TOLERANCE, preserve_topology=False))
 
 
-def _run(coords: Any) -> list[tuple[int, int]]:
-    """Coordinates as whole pixels, without repeats."""
+def _path(coords: Any, closed: bool) -> str:
+    """Coordinates as whole pixels, without repeats, as ``M x y l dx dy …`` (relative:
+    shorter), ``z`` for a ring; empty when too few points are left."""
     pixels = np.rint(np.asarray(coords)[:, :2]).astype(np.int64)
     if len(pixels) > 1:
         keep = np.ones(len(pixels), dtype=bool)
         keep[1:] = (np.diff(pixels, axis=0) != 0).any(axis=1)
         pixels = pixels[keep]
-    return [(int(x), int(y)) for x, y in pixels]
-
-
-def _path(run: list[tuple[int, int]], closed: bool) -> str:
-    """``M x y l dx dy …`` (relative, shorter), ``z`` for a ring."""
-    (x0, y0), steps = run[0], []
-    previous = run[0]
-    for x, y in run[1:]:
-        steps.append(f"{x - previous[0]} {y - previous[1]}")
-        previous = (x, y)
-    return f"M{x0} {y0}" + (f"l{' '.join(steps)}" if steps else "") + ("z" if closed else "")
+    if closed and len(pixels) > 1 and (pixels[0] == pixels[-1]).all():
+        pixels = pixels[:-1]
+    if len(pixels) < (3 if closed else 2):
+        return ""
+    steps = " ".join(map(str, np.diff(pixels, axis=0).ravel().tolist()))
+    return f"M{pixels[0, 0]} {pixels[0, 1]}l{steps}" + ("z" if closed else "")
 
 
 def _parts(geometry: BaseGeometry) -> Iterator[BaseGeometry]:
@@ -134,10 +131,7 @@ def _area_data(geometry: BaseGeometry) -> str:
     for part in _parts(geometry):
         if not isinstance(part, Polygon):
             continue
-        for ring in (part.exterior, *part.interiors):
-            run = _run(ring.coords)
-            if len(run) > 3 or (len(run) == 3 and run[0] != run[-1]):
-                rings.append(_path(run[:-1] if run[0] == run[-1] else run, True))
+        rings += [_path(ring.coords, True) for ring in (part.exterior, *part.interiors)]
     return "".join(rings)
 
 
@@ -145,60 +139,68 @@ def _line_data(geometry: BaseGeometry) -> str:
     lines = []
     for part in _parts(geometry):
         if part.geom_type == "LineString":
-            run = _run(part.coords)
-            if len(run) >= 2:
-                lines.append(_path(run, False))
+            lines.append(_path(part.coords, False))
     return "".join(lines)
 
 
-def _area(geometry: BaseGeometry | None, matrix: list[float], attributes: str) -> str:
-    moved = _pixels(geometry, matrix)
-    data = _area_data(moved) if moved is not None else ""
-    return f'<path d="{data}" {attributes}/>' if data else ""
+#: One shape to draw: its geometry (degrees), ``area``, ``line`` or ``dot``, its attributes.
+Shape = tuple[BaseGeometry | None, str, str]
 
 
-def _base(layers: MapLayers, flanders: list[Any], scope: list[Any],
-          matrix: list[float]) -> list[str]:
+def _base(layers: MapLayers, flanders: list[Any], scope: list[Any]) -> list[Shape]:
     """Flanders, filled light; the scope's outline (the provinces on an overview)."""
     base = layers.resources.palette["base"]
     fill = f'fill="#F4F4F4" stroke="{_colour(base["flanders"])}" stroke-width="1"'
     line = f'fill="none" stroke="{_colour(base["province"])}" stroke-width=".8"'
-    return [_area(g, matrix, fill) for g in flanders] + [_area(g, matrix, line) for g in scope]
+    return [(g, "area", fill) for g in flanders] + [(g, "area", line) for g in scope]
 
 
-def _features(layers: MapLayers, style: Style, matrix: list[float]) -> list[str]:
+def _features(layers: MapLayers, style: Style) -> list[Shape]:
     """Regions, zones, links and points, in the page's drawing order."""
-    shapes = []
+    shapes: list[Shape] = []
     for actor, geometry in zip(layers.regions["actor_id"], layers.regions.geometry, strict=True):
         colour = _colour(style.colour(actor))
-        shapes.append(_area(geometry, matrix, f'fill="{_colour(region_fill(colour))}" '
-                                              f'stroke="{colour}" stroke-width=".6"'))
+        shapes.append((geometry, "area", f'fill="{_colour(region_fill(colour))}" '
+                                         f'stroke="{colour}" stroke-width=".6"'))
     for actor, geometry in zip(layers.zones["actor_id"], layers.zones.geometry, strict=True):
         colour = _colour(style.colour(actor))
-        shapes.append(_area(geometry, matrix, f'fill="{_colour(zone_fill(colour))}" '
-                                              f'stroke="{colour}" stroke-width=".8"'))
+        shapes.append((geometry, "area", f'fill="{_colour(zone_fill(colour))}" '
+                                         f'stroke="{colour}" stroke-width=".8"'))
     links = layers.links
     for actor, kind, geometry in zip(links["actor_id"], links["link_type"], links.geometry,
                                      strict=True):
-        moved = _pixels(geometry, matrix)
-        data = _line_data(moved) if moved is not None else ""
         dash = ' stroke-dasharray="3 2"' if kind == "organisation" else ""
-        if data:
-            shapes.append(f'<path d="{data}" fill="none" stroke="{_colour(style.colour(actor))}" '
-                          f'stroke-width="1.4"{dash}/>')
+        shapes.append((geometry, "line", f'fill="none" stroke="{_colour(style.colour(actor))}" '
+                                         f'stroke-width="1.4"{dash}'))
     for actor, geometry in zip(layers.points["actor_id"], layers.points.geometry, strict=True):
-        shapes.append(_dot(geometry, matrix, _colour(style.colour(actor))))
+        shapes.append((geometry, "dot", f'r="2.5" fill="{_colour(style.colour(actor))}" '
+                                        'stroke="#FFFFFF" stroke-width=".7"'))
     return shapes
 
 
-def _dot(geometry: BaseGeometry | None, matrix: list[float], colour: str) -> str:
+def _dot(geometry: BaseGeometry | None, matrix: list[float]) -> tuple[int, int] | None:
+    """A point's pixel, if it lies in the picture."""
     if geometry is None or geometry.is_empty:
-        return ""
+        return None
     x, y = affinity.affine_transform(geometry.representative_point(), matrix).coords[0]
-    if not (0 <= x <= WIDTH and 0 <= y <= HEIGHT):
-        return ""
-    return (f'<circle cx="{round(x)}" cy="{round(y)}" r="2.5" fill="{colour}" '
-            'stroke="#FFFFFF" stroke-width=".7"/>')
+    return (round(x), round(y)) if 0 <= x <= WIDTH and 0 <= y <= HEIGHT else None
+
+
+def _draw(shapes: list[Shape], matrix: list[float]) -> Iterator[str]:
+    """The SVG elements of the shapes, in their order (empty ones left out)."""
+    drawn = iter(_pixels([g for g, kind, _ in shapes if kind != "dot"], matrix))
+    for geometry, kind, attributes in shapes:
+        if kind == "dot":
+            pixel = _dot(geometry, matrix)
+            if pixel is not None:
+                yield f'<circle cx="{pixel[0]}" cy="{pixel[1]}" {attributes}/>'
+            continue
+        moved = next(drawn)
+        if moved is None or moved.is_empty:
+            continue
+        data = _area_data(moved) if kind == "area" else _line_data(moved)
+        if data:
+            yield f'<path d="{data}" {attributes}/>'
 
 
 def _svg(shapes: Iterable[str]) -> Markup:
@@ -229,7 +231,7 @@ def thumbnail_svg(layers: MapLayers) -> Markup:
                       palette=layers.resources.palette)
     flanders, scope = _base_areas(layers)
     matrix = _transform(_frame(layers, flanders, scope))
-    return _svg([*_base(layers, flanders, scope, matrix), *_features(layers, style, matrix)])
+    return _svg(_draw([*_base(layers, flanders, scope), *_features(layers, style)], matrix))
 
 
 def failed_thumbnail() -> Markup:
