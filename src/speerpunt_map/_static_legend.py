@@ -319,7 +319,7 @@ def _symbol(ax: Axes, entry: Entry, x: float, y: float, width: float, size: floa
         height, box = 1.05 * size, 2.0 * size
         face = region_fill(entry.colour) if entry.symbol == "swatch" else SEA
         ax.add_patch(Rectangle((x, y - height / 2), box, height, facecolor=face,
-                               edgecolor=entry.colour, linewidth=0.9))
+                               edgecolor=entry.colour, linewidth=1.6 if face != SEA else 0.9))
     elif entry.symbol in ("line", "resoc", "river", "border"):
         dash: Any = {"resoc": RESOC_DASH, "border": BORDER_DASH}.get(entry.symbol, "-")
         ax.add_line(Line2D([x, x + width], [y, y], color=entry.colour, linewidth=entry.width,
