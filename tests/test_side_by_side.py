@@ -140,6 +140,23 @@ def test_a_region_map_draws_the_rows_the_table_counts(both: Atlas) -> None:
     assert "RESOC Kempen: Cleantech" in view.html()
 
 
+def test_a_region_that_draws_nothing_of_the_sector_shows_its_region(both: Atlas) -> None:
+    view = side_by_side("resoc-kempen:toerisme", "limburg", atlas=both)
+    kempen, limburg = view.layers
+    assert len(kempen.points) + len(kempen.zones) + len(kempen.links) == 0
+    assert kempen.regions["actor_id"].tolist() == ["resoc-kempen"]
+    assert len(limburg.points) + len(limburg.zones) > 0
+    assert "<p>Toerisme / Tourism</p>" in view.html()  # its sector, not another map's
+    assert _tables(view.html())["spmc-counts"][1][2:5] == ["0", "0", "0"]
+
+
+def test_online_links_leaflet_once_instead(both: Atlas) -> None:
+    page = side_by_side("antwerpen/cleantech", "limburg/cleantech", atlas=both,
+                        online=True).html()
+    assert page.count('<script src="https://unpkg.com/leaflet@1.9.4/dist/leaflet.js">') == 1
+    assert leaflet_assets()[0][:300] not in page
+
+
 def test_one_region_in_two_periods(both: Atlas) -> None:
     view = side_by_side("resoc-zuidwest@2013", "resoc-zuidwest@2019", atlas=both,
                         language="en")

@@ -179,20 +179,23 @@ def side_layers(atlas: Atlas, comparison: Comparison, which: str, request: SideR
         joined = pd.concat([f for f in frames if len(f)] or [empty], ignore_index=True)
         return gpd.GeoDataFrame(joined, geometry="geometry", crs="EPSG:4326")
 
-    drawn = [atlas.maps[m].sector for m in used]
+    # The subtitle names the sector of each map the rows come from, numbered as the points'
+    # labels are prefixed ("2.3": point 3 of the second); with no rows, the sectors asked for.
+    drawn = [atlas.maps[m].sector for m in used] or \
+        [vocabulary.sectors[s] for s in sectors or []]
     labels = [vocabulary.sectors[s].label(language) for s in sectors or []]
-    sector = template.spec.sector
-    if len(drawn) > 1:
-        # The subtitle names the sector of each map the rows come from, numbered as the
-        # points' labels are prefixed ("2.3": point 3 of the second).
-        sector = dataclasses.replace(
-            sector, id="+".join(dict.fromkeys(s.id for s in drawn)),
-            label_nl=", ".join(f"{n} {s.label_nl}" for n, s in enumerate(drawn, start=1)),
-            label_en=", ".join(f"{n} {s.label_en}" for n, s in enumerate(drawn, start=1)))
+
+    def number(n: int) -> str:
+        return f"{n} " if len(used) > 1 else ""
+
+    sector = dataclasses.replace(
+        template.spec.sector, id="+".join(dict.fromkeys(s.id for s in drawn)) or "none",
+        label_nl=", ".join(f"{number(n)}{s.label_nl}" for n, s in enumerate(drawn, 1)) or "–",
+        label_en=", ".join(f"{number(n)}{s.label_en}" for n, s in enumerate(drawn, 1)) or "–")
     scope = next((k for k, v in vocabulary.scopes.items()
                   if v.region in (side.region, *(a.province for a in actors))),
                  template.spec.scope)
-    printed = "" if len(drawn) > 1 else template.spec.sector_as_printed
+    printed = template.spec.sector_as_printed if len(used) == 1 else ""
     name = side_name(atlas, request, side.name, language)
     spec = dataclasses.replace(
         template.spec, id=f"compare/{side.key}/{'+'.join(sectors or ['all'])}", scope=scope,
