@@ -190,7 +190,7 @@ def read_file(source: Source, layer: str | None) -> gpd.GeoDataFrame:
         raise BoundaryError(f"{source.label}: not a vector file GDAL can read ({error})") from None
     if layer is None or (source.member and Path(source.member).stem == layer
                          and layer not in layers):
-        layer = "municipalities" if "municipalities" in layers else layers[0]
+        layer = _default_layer(source, layers)
     elif layer not in layers:
         raise BoundaryError(f"{source.label}: no layer {layer!r}; the file has {layers}")
     try:
@@ -200,6 +200,23 @@ def read_file(source: Source, layer: str | None) -> gpd.GeoDataFrame:
         return gpd.read_file(source.dataset, layer=layer, engine=engine)
     except Exception as error:
         raise BoundaryError(f"{source.label}: cannot read layer {layer!r} ({error})") from None
+
+
+def _default_layer(source: Source, layers: list[str]) -> str:
+    """The layer to read when none was named: the only one, or one called ``municipalities``.
+
+    A file of several other layers is an error listing them: the first is not guessed (a
+    GeoPackage of ``provinces`` and ``municipalities_2019`` would silently give provinces).
+    """
+    if len(layers) == 1 or "municipalities" in layers:
+        return "municipalities" if "municipalities" in layers else layers[0]
+    shown = ", ".join(repr(name) for name in layers[:12])
+    more = f" and {len(layers) - 12} more" if len(layers) > 12 else ""
+    raise BoundaryError(f"{source.label}: the file holds {len(layers)} layers ({shown}{more}) "
+                        "and none is named 'municipalities'; say which layer holds the "
+                        f"municipality polygons: --layer {layers[0]} (or layer = "
+                        f"\"{layers[0]}\" under [boundaries] in speerpunt-map.toml, "
+                        f"layer=\"{layers[0]}\" from Python)")
 
 
 def check_crs(source: Source, frame: gpd.GeoDataFrame, crs: str | None) -> gpd.GeoDataFrame:
