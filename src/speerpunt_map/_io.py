@@ -19,13 +19,13 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from ._errors import OutputError
 
-__all__ = ["MANIFEST", "OutputFolder", "atomic_path", "is_temporary", "write_bytes",
-           "write_text"]
+__all__ = ["MANIFEST", "OutputFolder", "atomic_path", "is_temporary", "refuse_own_inputs",
+           "write_bytes", "write_text"]
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,42 @@ def _error(action: str, target: Path, error: OSError, folder: Path | None = None
     result = OutputError(f"cannot {action} {target}: {hint}; no existing file was changed")
     result.errno = error.errno
     return result
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The device and inode of an existing file (``None`` when there is none)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def refuse_own_inputs(targets: Iterable[str | os.PathLike[str]],
+                      inputs: Mapping[Path, str]) -> None:
+    """Raise :class:`OutputError` when an output would be written over an input of the run.
+
+    An output that is an input (the legend table, the catalogue, a gazetteer or zones file,
+    the boundary file) — by its path, through a symbolic link, or as a hard link of it — is
+    refused, with ``--overwrite`` too: writing it would destroy what the run reads.
+
+    Parameters
+    ----------
+    targets
+        The files the run would write.
+    inputs
+        The files it reads, each with what it is (``"the legend table of antwerpen/zorg"``).
+    """
+    by_path = {path.resolve(): what for path, what in inputs.items()}
+    by_inode = {key: what for path, what in inputs.items()
+                if (key := _identity(path)) is not None}
+    for target in map(Path, targets):
+        key = _identity(target)
+        what = by_path.get(target.resolve()) or (by_inode.get(key) if key else None)
+        if what:
+            raise OutputError(f"{target} is {what}, an input of this run; not writing over "
+                              "it (not even with --overwrite): choose another output file or "
+                              "folder")
 
 
 def _fsync(path: Path, *, folder: bool = False) -> None:

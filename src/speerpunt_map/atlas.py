@@ -24,7 +24,7 @@ from ._errors import LegendError, Problem
 from ._types import FLANDERS, Language
 from .boundaries import Boundaries, load_boundaries
 from .catalogue import Catalogue, MapSpec, period_years, read_catalogue
-from .exports import rows_table, write_csv, write_gpkg, write_xlsx
+from .exports import inputs_of, rows_table, write_csv, write_gpkg, write_xlsx
 from .gazetteer import Gazetteer
 from .geometry import (
     GeometryResolver,
@@ -105,7 +105,7 @@ class MapLayers:
         Cells starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return get a
         leading ``'``, so a spreadsheet shows them as text instead of running a formula.
         """
-        return write_csv(self.rows(), path, overwrite=overwrite)
+        return write_csv(self.rows(), path, overwrite=overwrite, inputs=inputs_of(self))
 
     def to_xlsx(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write every row to an Excel workbook (sheet ``rows``), atomically.
@@ -114,7 +114,7 @@ class MapLayers:
         formula get a leading ``'`` as in :meth:`to_csv`, and control characters, which XLSX
         cannot hold, are written as Excel's ``_xHHHH_`` escapes. Numbers stay numbers.
         """
-        return write_xlsx(self.rows(), path, overwrite=overwrite)
+        return write_xlsx(self.rows(), path, overwrite=overwrite, inputs=inputs_of(self))
 
 
 class Atlas:

@@ -20,11 +20,12 @@ from pathlib import Path
 
 from ._errors import OutputError
 from ._index_cards import IndexCard, index_card, index_sections
-from ._io import MANIFEST, OutputFolder
+from ._io import LOCK, MANIFEST, OutputFolder, refuse_own_inputs
 from ._types import Language
 from .atlas import Atlas, MapLayers
 from .compare import write_matrix_into
 from .description import describe, not_drawn
+from .exports import resource_inputs
 from .pages import index_page
 from .style import Labels
 
@@ -176,6 +177,22 @@ def _write_map(layers: MapLayers, base: Path, formats: tuple[str, ...], language
     return files
 
 
+def _targets(output: Path, chosen: list[str], formats: tuple[str, ...]) -> list[Path]:
+    """Every file a build of ``chosen`` into ``output`` writes."""
+    pages = [output / f"{map_id}.{kind}" for map_id in chosen for kind in formats]
+    return [*pages, *(output / name for name in ("index.html", "matrix.csv", "matrix.html",
+                                                 MANIFEST, LOCK))]
+
+
+def _inputs(atlas: Atlas) -> dict[Path, str]:
+    """Every file a build reads: the catalogue, the legend tables, the resources."""
+    inputs = resource_inputs(atlas.resources)
+    inputs |= {spec.table: f"the legend table of {map_id}"
+               for map_id, spec in atlas.maps.items()}
+    inputs[atlas.catalogue.path] = "the catalogue"
+    return inputs
+
+
 def _check_not_empty(layers: MapLayers) -> None:
     """A map with nothing on it is built only when its catalogue entry says ``empty = true``."""
     counts = layers.counts
@@ -235,8 +252,10 @@ def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[st
     if unknown:
         raise ValueError(f"format(s) {unknown}: expected any of {list(FORMATS)}")
     output = Path(output)
-    folder = OutputFolder(output, overwrite=overwrite)
     chosen = select_maps(atlas, ids=ids, scopes=scopes, sectors=sectors)
+    # Nothing the build reads is written over, not even with overwrite.
+    refuse_own_inputs(_targets(output, chosen, formats), _inputs(atlas))
+    folder = OutputFolder(output, overwrite=overwrite)
     # A page of someone else's where the index goes stops the build before it starts.
     for name in ("index.html", "matrix.csv", "matrix.html"):
         folder.check(output / name)

@@ -428,6 +428,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from ._io import refuse_own_inputs
     from .atlas import load_atlas
 
     suffix = args.output.suffix.lower()
@@ -438,6 +439,8 @@ def _export(args: argparse.Namespace) -> int:
     _check_selection(atlas, ids=[args.map_id], option="map id")
     layers = (atlas.overview(args.map_id) if args.map_id.startswith("vlaanderen/")
               and args.map_id not in atlas.maps else atlas.map(args.map_id))
+    # The catalogue too is an input (the layers' own inputs are refused by their writers).
+    refuse_own_inputs([args.output], {atlas.catalogue.path: "the catalogue"})
     if suffix == ".gpkg":
         layers.to_gpkg(args.output, overwrite=args.overwrite)
     elif suffix == ".xlsx":

@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,14 +24,15 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ._io import atomic_path, write_bytes
+from ._io import atomic_path, refuse_own_inputs, write_bytes
 from ._tables import neutralise_formula, xlsx_text
 
 if TYPE_CHECKING:
     from .atlas import MapLayers
+    from .resources import Resources
 
-__all__ = ["MULTI_VALUED", "flatten", "is_number", "rows_table", "write_csv", "write_gpkg",
-           "write_xlsx"]
+__all__ = ["MULTI_VALUED", "flatten", "inputs_of", "is_number", "resource_inputs",
+           "rows_table", "write_csv", "write_gpkg", "write_xlsx"]
 
 _CELL_LIMIT = 32_767  # characters in one spreadsheet cell
 LAYER_NAMES = ("points", "zones", "links", "regions")
@@ -61,17 +64,53 @@ def rows_table(layers: MapLayers) -> pd.DataFrame:
     return table.sort_values(["file", "row"], kind="stable").reset_index(drop=True)
 
 
+def resource_inputs(resources: Resources) -> dict[Path, str]:
+    """The files a run reads besides its legend tables: legend files (sectors, actors, …),
+    every file of the geodata folder, the workspace's own files, the boundary file."""
+    from .boundaries import BOUNDARY_FILE_ENV
+
+    inputs = {Path(path): f"the legend file {name}" for name, path in resources.files.items()}
+    geodata = Path(resources.geodata)
+    if geodata.is_dir():
+        inputs |= {path: "a file of the geodata folder" for path in geodata.rglob("*")
+                   if path.is_file()}
+    workspace = resources.workspace
+    if workspace is not None:
+        own = {"places.csv": workspace.places, "zones.csv": workspace.zones,
+               "config": workspace.config}
+        inputs |= {Path(path): f"the workspace's {name}" for name, path in own.items()
+                   if path is not None}
+    boundary = resources.boundary_options.path or os.environ.get(BOUNDARY_FILE_ENV)
+    if boundary:
+        inputs[Path(boundary)] = "the boundary file"
+    return inputs
+
+
+def inputs_of(layers: MapLayers) -> dict[Path, str]:
+    """The files a map's layers were made from (:func:`resource_inputs`, and its tables)."""
+    inputs = resource_inputs(layers.resources)
+    tables = {str(layers.spec.table)} | {str(f) for frame in (layers.points, layers.zones,
+                                                              layers.links)
+                                         for f in frame.get("file", [])}
+    inputs |= {Path(t): f"a legend table of {layers.spec.id}" for t in sorted(tables) if t}
+    return inputs
+
+
 def write_gpkg(layers: MapLayers, path: str | Path, *, overwrite: bool = False) -> Path:
-    """The layers ``points``, ``zones``, ``links`` and ``regions`` in one GeoPackage."""
+    """The layers ``points``, ``zones``, ``links`` and ``regions`` in one GeoPackage; never
+    over a file the layers were made from (:func:`inputs_of`)."""
+    refuse_own_inputs([path], inputs_of(layers))
     with atomic_path(path, overwrite=overwrite) as temporary:
         for name in LAYER_NAMES:
             flatten(getattr(layers, name)).to_file(temporary, layer=name, driver="GPKG")
     return Path(path)
 
 
-def write_csv(table: pd.DataFrame, path: str | Path, *, overwrite: bool = False) -> Path:
+def write_csv(table: pd.DataFrame, path: str | Path, *, overwrite: bool = False,
+              inputs: Mapping[Path, str] | None = None) -> Path:
     """A table as CSV that a spreadsheet opens safely: UTF-8 with BOM, ``;``, formulas
-    neutralised."""
+    neutralised; never over one of ``inputs`` (the files the table was made from)."""
+    refuse_own_inputs([path], inputs or {})
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(list(table.columns))
@@ -81,8 +120,10 @@ def write_csv(table: pd.DataFrame, path: str | Path, *, overwrite: bool = False)
 
 
 def write_xlsx(table: pd.DataFrame, path: str | Path, *, overwrite: bool = False,
-               sheet_name: str = "rows") -> Path:
-    """A table as an Excel workbook: text as text (never a formula), numbers as numbers."""
+               sheet_name: str = "rows", inputs: Mapping[Path, str] | None = None) -> Path:
+    """A table as an Excel workbook: text as text (never a formula), numbers as numbers;
+    never over one of ``inputs`` (the files the table was made from)."""
+    refuse_own_inputs([path], inputs or {})
     import openpyxl
     from openpyxl.cell.cell import TYPE_STRING
 
