@@ -266,7 +266,8 @@ def _compare(args: argparse.Namespace) -> int:
         "compare-" + "-".join(re.sub(r"[^\w.-]+", "_", s) for s in (args.a, args.b)) + ".html")
     if output.suffix.lower() not in (".html", ".htm"):
         raise _UsageError(f"-o {output}: expected an .html file")
-    atlas = comparison_atlas(load_atlas(args.catalogue, boundary_options=_boundary_options(args)))
+    atlas = comparison_atlas(load_atlas(args.catalogue, boundary_options=_boundary_options(args),
+                                        workspace=_workspace(args)))
     try:  # an unknown map, region or sector is a wrong command line
         sides = [parse_side(atlas, side, args.language) for side in (args.a, args.b)]
         check_sides(*sides)
