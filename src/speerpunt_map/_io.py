@@ -185,6 +185,14 @@ def atomic_path(target: str | os.PathLike[str], *, overwrite: bool = True,
             temporary.unlink()
 
 
+def write_flushed(path: Path, data: bytes) -> None:
+    """Write ``data`` to the (temporary) file ``path`` and flush it to disk."""
+    with open(path, "wb") as handle:
+        handle.write(data)
+    os.chmod(path, 0o644)
+    _fsync(path)
+
+
 def write_bytes(target: str | os.PathLike[str], data: bytes, *, overwrite: bool = True) -> Path:
     """Write ``data`` to ``target`` atomically (flushed to disk before the rename)."""
     with atomic_path(target, overwrite=overwrite) as temporary, open(temporary, "wb") as handle:
@@ -245,6 +253,11 @@ class OutputFolder:
         except OSError as error:
             raise _error("create", self.path, error, self.path) from None
         with self._locked():
+            # A set of files a killed build left half replaced is finished first, before its
+            # temporary files would be cleaned away as leftovers.
+            from ._output_set import recover
+
+            recover(self)
             files = self._load()
             self._clean(files)
 
@@ -349,6 +362,13 @@ class OutputFolder:
     def write_text(self, target: str | os.PathLike[str], text: str) -> Path:
         """Write UTF-8 ``text`` to ``target`` atomically and record it."""
         return self.write_bytes(target, text.encode("utf-8"))
+
+    def write_set(self, contents: dict[Path, bytes]) -> list[Path]:
+        """Replace several files together, all old or all new, also after a kill (see
+        :mod:`speerpunt_map._output_set`)."""
+        from ._output_set import write_set
+
+        return write_set(self, contents)
 
     def finish(self) -> None:
         """Tidy the manifest: one hash per file, the one on disk; forget files now gone."""

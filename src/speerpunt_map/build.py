@@ -159,22 +159,29 @@ def select_maps(atlas: Atlas, *, ids: Iterable[str] = (), scopes: Iterable[str] 
 
 def _write_map(layers: MapLayers, base: Path, formats: tuple[str, ...], language: Language,
                online: bool, folder: OutputFolder) -> list[Path]:
+    """Draw every output of a map, then replace its old outputs with them together: a map
+    whose figure fails keeps all its old files, a kill between two renames is finished by the
+    next build (:meth:`OutputFolder.write_set`)."""
     _check_not_empty(layers)
-    files = []
-    for kind in formats:
-        target = base.parent / f"{base.name}.{kind}"  # a map id may hold a dot
-        # Refuse before drawing, not after: drawing is the slow part.
+    # A map id may hold a dot: the suffix is added, not replaced.
+    targets = {kind: base.parent / f"{base.name}.{kind}" for kind in formats}
+    # Refuse before drawing, not after: drawing is the slow part.
+    for target in targets.values():
         folder.check(target)
-        if kind == "html":
-            from .interactive import html_from_layers
+    contents = {target: _draw(layers, kind, language, online)
+                for kind, target in targets.items()}
+    return folder.write_set(contents)
 
-            folder.write_text(target, html_from_layers(layers, language=language, online=online))
-        else:
-            from .static import figure_bytes
 
-            folder.write_bytes(target, figure_bytes(layers, kind, language=language))
-        files.append(target)
-    return files
+def _draw(layers: MapLayers, kind: str, language: Language, online: bool) -> bytes:
+    """One output of a map, in memory: the page (``html``) or a figure."""
+    if kind == "html":
+        from .interactive import html_from_layers
+
+        return html_from_layers(layers, language=language, online=online).encode("utf-8")
+    from .static import figure_bytes
+
+    return figure_bytes(layers, kind, language=language)
 
 
 def _targets(output: Path, chosen: list[str], formats: tuple[str, ...]) -> list[Path]:
