@@ -175,7 +175,8 @@ return Array.from(document.querySelectorAll('*'), function (e) {
 # Open every popup and tooltip as a user would: hover and click each feature.
 COLLECT = """
 var popups = [], tooltips = [], html = [];
-var targets = document.querySelectorAll('.leaflet-marker-icon.spm-pin, path.leaflet-interactive');
+var targets = document.querySelectorAll(
+  '.leaflet-marker-icon.spm-pin:not(.spm-zone-pin), path.leaflet-interactive');
 targets.forEach(function (el) {
   var options = {bubbles: true, cancelable: true, clientX: 300, clientY: 300, view: window};
   el.dispatchEvent(new MouseEvent('mouseover', options));
