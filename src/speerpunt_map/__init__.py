@@ -51,6 +51,7 @@ if TYPE_CHECKING:
         plot_link_graph,
         strongest_pairs,
     )
+    from .side_by_side import SideBySide, side_by_side
     from .static import figure_bytes, figure_from_layers, save_figure
 
 try:
@@ -68,6 +69,7 @@ _LAZY = {
     "degree_by_region": "network", "graph_from_links": "network",
     "leaving_flanders": "network", "link_graph": "network", "plot_link_graph": "network",
     "strongest_pairs": "network",
+    "SideBySide": "side_by_side", "side_by_side": "side_by_side",
 }
 
 
@@ -98,6 +100,7 @@ __all__ = [
     "PlaceRef",
     "Problem",
     "Resources",
+    "SideBySide",
     "SpeerpuntError",
     "Vocabulary",
     "__version__",
@@ -128,6 +131,7 @@ __all__ = [
     "read_legend",
     "save_figure",
     "save_html",
+    "side_by_side",
     "sector_matrix",
     "strongest_pairs",
     "validate",

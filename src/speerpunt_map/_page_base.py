@@ -17,6 +17,7 @@ import shapely
 
 from ._elements import GeoStore, MapRoot, StoredAreas
 from ._leaflet import AREA_SCALE, encode_area, encode_ring
+from ._types import Language
 from .basemap import load_basemap
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ def basemap_payload(content: MapContent) -> dict[str, Any]:
     for key, kind in (("coast", "coastline"), ("rivers", "rivers"), ("borders", "borders")):
         if kind in layers:
             out[key] = _lines(layers[kind])
-    other = "nl" if content.language == "en" else "en"
+    other: Language = "nl" if content.language == "en" else "en"
     names = [[label.name(content.language), label.kind, round(label.lat, 4),
               round(label.lon, 4), label.name(other)] for label in base.labels_in(bounds)]
     return {"base": out, "names": names}
