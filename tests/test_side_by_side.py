@@ -153,7 +153,8 @@ def test_a_region_that_draws_nothing_of_the_sector_shows_its_region(both: Atlas)
 def test_online_links_leaflet_once_instead(both: Atlas) -> None:
     page = side_by_side("antwerpen/cleantech", "limburg/cleantech", atlas=both,
                         online=True).html()
-    assert page.count('<script src="https://unpkg.com/leaflet@1.9.4/dist/leaflet.js">') == 1
+    assert page.count('<script src="https://unpkg.com/leaflet@1.9.4/dist/leaflet.js" '
+                      'integrity="sha384-') == 1
     assert leaflet_assets()[0][:300] not in page
 
 

@@ -18,6 +18,7 @@ points dropped). ``spmArea`` and ``spmCoords`` in ``templates/map.html.j2`` deco
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 from collections.abc import Sequence
 from functools import cache, lru_cache
@@ -27,8 +28,9 @@ from typing import Any
 import numpy as np
 import shapely
 
-__all__ = ["AREA_SCALE", "CDN_CSS", "CDN_JS", "FEATURE_SCALE", "Area", "encode_area",
-           "encode_lines", "encode_points", "encode_ring", "encoded_area", "leaflet_assets"]
+__all__ = ["AREA_SCALE", "CDN_CSS", "CDN_JS", "FEATURE_SCALE", "Area", "cdn_assets",
+           "encode_area", "encode_lines", "encode_points", "encode_ring", "encoded_area",
+           "leaflet_assets"]
 
 CDN_JS = "https://unpkg.com/leaflet@1.9.4/dist/leaflet.js"
 CDN_CSS = "https://unpkg.com/leaflet@1.9.4/dist/leaflet.css"
@@ -68,6 +70,36 @@ def leaflet_assets() -> tuple[str, str]:
     if "</script" in script.lower() or "</style" in css.lower():
         raise RuntimeError("the Leaflet assets cannot be inlined safely")
     return script, css
+
+
+@cache
+def cdn_assets() -> tuple[tuple[str, str], tuple[str, str]]:
+    """The CDN URLs of Leaflet's script and style sheet, each with its ``integrity`` value.
+
+    The hashes (SHA-384, as Subresource Integrity writes them) are those of the files shipped
+    for offline pages: the same release as the CDN URLs name, byte for byte (the SHA-256 of
+    both equal the ones Leaflet publishes for 1.9.4). A browser refuses a CDN file that
+    differs.
+
+    Raises
+    ------
+    RuntimeError
+        When the shipped Leaflet is another version than the CDN URLs name.
+    """
+    static = resources.files("js_lib_leaflet") / "static" / "js_lib_leaflet"
+    script = (static / "leaflet.js").read_bytes()
+    css = (static / "leaflet.css").read_bytes()
+    shipped = re.search(rb"Leaflet (\d+\.\d+\.\d+)", script[:300])
+    for url in (CDN_JS, CDN_CSS):
+        named = re.search(r"leaflet@([\d.]+)/", url)
+        if not shipped or not named or named.group(1) != shipped.group(1).decode():
+            raise RuntimeError(f"{url} names another Leaflet than the one shipped "
+                               f"({shipped.group(1).decode() if shipped else 'unknown'})")
+
+    def integrity(data: bytes) -> str:
+        return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
+
+    return (CDN_JS, integrity(script)), (CDN_CSS, integrity(css))
 
 
 def _units(coordinates: Any, scale: int) -> np.ndarray:

@@ -29,10 +29,12 @@ from .exports import resource_inputs
 from .pages import index_page
 from .style import Labels
 
-__all__ = ["BuildResult", "FORMATS", "MANIFEST", "MapResult", "build_atlas"]
+__all__ = ["BuildResult", "FORMATS", "MANIFEST", "PAGE_WARNING_BYTES", "MapResult", "build_atlas"]
 
 log = logging.getLogger(__name__)
 FORMATS = ("html", "png", "pdf", "svg")
+#: A page larger than this (in bytes) is written with a warning that says how to shrink it.
+PAGE_WARNING_BYTES = 20_000_000
 # Write failures that no other map escapes: the build stops at the first.
 _DISK_FAILURES = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EROFS,
                   errno.EACCES, errno.EPERM, errno.EIO}
@@ -170,7 +172,22 @@ def _write_map(layers: MapLayers, base: Path, formats: tuple[str, ...], language
         folder.check(target)
     contents = {target: _draw(layers, kind, language, online)
                 for kind, target in targets.items()}
+    _warn_large(contents, online)
     return folder.write_set(contents)
+
+
+def _warn_large(contents: dict[Path, bytes], online: bool) -> None:
+    """Warn, before writing, about a page over :data:`PAGE_WARNING_BYTES`, saying how to
+    make it smaller."""
+    for target, data in contents.items():
+        if target.suffix == ".html" and len(data) > PAGE_WARNING_BYTES:
+            cdn = "" if online else "; --online links Leaflet from a CDN instead (0.2 MB less)"
+            log.warning("%s will be %.1f MB, over %d MB: a browser opens it slowly, a phone "
+                        "perhaps not at all. To make it smaller: draw fewer features (split "
+                        "the legend table into several maps), shorten long texts (remarks, "
+                        "notes), or build figures instead of the page (--format png,pdf or "
+                        "svg)%s", target, len(data) / 1e6, PAGE_WARNING_BYTES // 1_000_000,
+                        cdn)
 
 
 def _draw(layers: MapLayers, kind: str, language: Language, online: bool) -> bytes:

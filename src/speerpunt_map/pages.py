@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ._leaflet import CDN_CSS, CDN_JS, leaflet_assets
+from ._leaflet import cdn_assets, leaflet_assets
 from ._types import Language
 from .style import Labels
 
@@ -54,11 +54,18 @@ def runtime_js() -> Markup:
 
 
 def assets_head(online: bool) -> Markup:
-    """The ``<head>`` part of a map: Leaflet (inline, or linked when online) and our CSS."""
+    """The ``<head>`` part of a map: Leaflet (inline, or linked when online) and our CSS.
+
+    Online, the CDN files are pinned by their SHA-384 (``integrity``, computed from the files
+    shipped for offline pages, the same release): a browser runs no other file under that
+    URL."""
     own = f"<style>{macros().css()}</style>"
     if online:
-        return Markup(f'<link rel="stylesheet" href="{CDN_CSS}">\n'
-                      f'<script src="{CDN_JS}"></script>\n{own}')
+        (script, script_hash), (css, css_hash) = cdn_assets()
+        return Markup(f'<link rel="stylesheet" href="{css}" integrity="{css_hash}" '
+                      f'crossorigin="anonymous">\n'
+                      f'<script src="{script}" integrity="{script_hash}" '
+                      f'crossorigin="anonymous"></script>\n{own}')
     script, css = leaflet_assets()
     # In a fragment Leaflet may already be on the page: load it once.
     return Markup(f"<style>{css}</style>\n<script>if (!window.L) {{\n{script}\n}}</script>\n{own}")
