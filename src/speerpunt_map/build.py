@@ -145,7 +145,10 @@ def select_maps(atlas: Atlas, *, ids: Iterable[str] = (), scopes: Iterable[str] 
     if ids:
         chosen = [i for i in chosen if i in ids]
     if scopes:
-        chosen = [i for i in chosen if i.split("/")[0] in scopes]
+        # A map's scope is its catalogue entry's (a workspace's ids are free); an overview's is
+        # the first part of its id (``vlaanderen``).
+        chosen = [i for i in chosen if (atlas.maps[i].scope if i in atlas.maps
+                                        else i.split("/")[0]) in scopes]
     wanted = set()
     for name in sectors:
         sector = atlas.vocabulary.sector(name)
