@@ -21,6 +21,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ._errors import LegendError, Problem
+from ._paths import shipped_legends
 from ._types import FLANDERS, Language
 from .boundaries import Boundaries, load_boundaries
 from .catalogue import Catalogue, MapSpec, period_years, read_catalogue
@@ -330,6 +331,24 @@ def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(joined, geometry="geometry", crs="EPSG:4326")
 
 
+def with_shipped_maps(catalogue: Catalogue, resources: Resources) -> Catalogue:
+    """The shipped maps, then ``catalogue``'s (a workspace's with ``shipped_maps = true``).
+
+    A map id both use is a problem of ``catalogue`` naming the two files.
+    """
+    shipped = read_catalogue(shipped_legends(), vocabulary=resources.vocabulary)
+    problems = list(shipped.problems) + list(catalogue.problems)
+    for map_id in catalogue.maps:
+        if map_id in shipped.maps:
+            problems.append(Problem(
+                str(catalogue.path), None, "id", map_id,
+                f"an id the shipped catalogue ({shipped.path}) does not use",
+                suggestion="give the workspace's map another id, or set shipped_maps = false",
+                code="duplicate-map"))
+    maps = {**shipped.maps, **{k: v for k, v in catalogue.maps.items() if k not in shipped.maps}}
+    return Catalogue(catalogue.path, maps, problems)
+
+
 def load_atlas(legends: str | Path | None = None, *, boundary_file: str | Path | None = None,
                boundaries: Boundaries | None = None,
                boundary_options: BoundaryOptions | None = None,
@@ -381,6 +400,8 @@ def load_atlas(legends: str | Path | None = None, *, boundary_file: str | Path |
         legends = own.catalogue
     resources = Resources.load(legends, geodata, boundary_options=options, workspace=own)
     catalogue = read_catalogue(legends, vocabulary=resources.vocabulary)
+    if own is not None and own.shipped_maps and legends == own.catalogue:
+        catalogue = with_shipped_maps(catalogue, resources)
     if any(p.severity == "error" for p in catalogue.problems):
         raise LegendError(catalogue.problems)
     return Atlas(catalogue, resources, boundaries)

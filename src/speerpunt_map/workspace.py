@@ -37,7 +37,7 @@ __all__ = ["OWN_FILES", "Workspace", "find_workspace", "init_workspace"]
 #: The vocabulary, word and colour files a workspace may hold, and the column naming a row.
 OWN_FILES = {"sectors.csv": "id", "actors.csv": "id", "scopes.csv": "id", "labels.csv": "key",
              "palette.csv": "scheme:key"}
-_KEYS = ("catalogue",)
+_KEYS = ("catalogue", "shipped_maps")
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,14 @@ class Workspace:
         The folder (holding ``speerpunt-map.toml``).
     catalogue
         The workspace's catalogue (``catalogue.toml`` unless the config names another).
+    shipped_maps
+        Whether the shipped maps are built beside the workspace's (``[workspace]
+        shipped_maps = true``; default: the workspace's maps only).
     """
 
     root: Path
     catalogue: Path
+    shipped_maps: bool = False
 
     @property
     def config(self) -> Path:
@@ -99,7 +103,7 @@ class Workspace:
                                "add the line [workspace] to it, or create one with "
                                "`speerpunt-map init DIR`")
         catalogue = root / str(table.get("catalogue", "catalogue.toml"))
-        return cls(root, catalogue.resolve())
+        return cls(root, catalogue.resolve(), bool(table.get("shipped_maps", False)))
 
 
 def _workspace_table(config: Path) -> dict[str, object] | None:
@@ -115,6 +119,9 @@ def _workspace_table(config: Path) -> dict[str, object] | None:
                            f"{list(_KEYS)}")
     if "catalogue" in table and not isinstance(table["catalogue"], str):
         raise GeodataError(f"{config}: [workspace] catalogue must be text (in quotes)")
+    if "shipped_maps" in table and not isinstance(table["shipped_maps"], bool):
+        raise GeodataError(f"{config}: [workspace] shipped_maps must be true or false "
+                           f"(found {table['shipped_maps']!r})")
     return table
 
 
