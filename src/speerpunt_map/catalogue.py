@@ -196,7 +196,7 @@ def _map_spec(entry: object, path: Path, position: int, line: int | None,
                                 suggestion, code=code or "catalogue"))
 
     for key in sorted(set(entry) - _CATALOGUE_KEYS - set(_FLAG_KEYS)):
-        bad(key, key, f"one of {sorted(_CATALOGUE_KEYS)}", code="unknown-key")
+        bad(key, key, f"one of {sorted(_CATALOGUE_KEYS | set(_FLAG_KEYS))}", code="unknown-key")
     for key in _REQUIRED_KEYS:
         if key not in entry or entry[key] in ("", []):
             bad(key, "", "a value", code="missing-value")
