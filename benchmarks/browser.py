@@ -59,7 +59,9 @@ _HOOK = """
     var n = 0;
     B.maps.forEach(function (map) {
       map.eachLayer(function (layer) {
-        if (layer instanceof leaflet.Path || layer instanceof leaflet.Marker) { n++; }
+        // Our canvas page keeps a hidden group's circles on the map, undrawn (spmGroup.on).
+        var hidden = layer.spmGroup && !layer.spmGroup.on;
+        if ((layer instanceof leaflet.Path || layer instanceof leaflet.Marker) && !hidden) { n++; }
       });
     });
     return n;

@@ -277,7 +277,8 @@ def _random_points(count: int, seed: int = 7) -> gpd.GeoDataFrame:
 STATE = """
 var root = document.querySelector('.spm'), map = root.spm.map, shown = {circles: 0, pins: 0};
 map.eachLayer(function (l) {
-  if (l instanceof L.CircleMarker && l.spm) { shown.circles++; }
+  // A circle counts when drawn (on a canvas a hidden group's circles stay, undrawn).
+  if (l instanceof L.CircleMarker && l.spm && (!l.spmGroup || l.spmGroup.on)) { shown.circles++; }
   if (l instanceof L.Marker && l.spm) { shown.pins++; }
 });
 shown.domPins = document.querySelectorAll('.leaflet-marker-icon.spm-pin:not(.spm-zone-pin)').length;
