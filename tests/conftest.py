@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -147,3 +148,13 @@ def start_chromium(profile: Path) -> webdriver.Chrome:
     driver = webdriver.Chrome(options=options, service=Service(_binary("chromedriver")))
     driver.set_page_load_timeout(60)
     return driver
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
+    """One headless Chromium per test module (:func:`start_chromium`), quit at its end."""
+    driver = start_chromium(tmp_path_factory.mktemp("chromium"))
+    try:
+        yield driver
+    finally:
+        driver.quit()

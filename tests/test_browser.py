@@ -7,7 +7,6 @@ checked to have made none.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,19 +17,8 @@ from speerpunt_map import MapLayers
 from speerpunt_map._page_data import zone_letter
 from speerpunt_map.interactive import fragment_from_layers, save_html
 
-from .conftest import start_chromium
-
 HOSTILE_REMARK = "<img src=x onerror=alert(1)>"
 HOSTILE_NAME = "Haven `${alert(2)}` C:\\data\\2019\\01 </script>"
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    driver = start_chromium(tmp_path_factory.mktemp("chromium"))
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def _open(browser: webdriver.Chrome, path: Path) -> None:

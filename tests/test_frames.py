@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import folium
@@ -23,8 +22,6 @@ from speerpunt_map import Resources, load_boundaries, map_from_frames
 from speerpunt_map._page_data import CANVAS_THRESHOLD, PAGE_SIZE
 from speerpunt_map.interactive import html_from_map, save_html
 from speerpunt_map.resources import shipped_geodata
-
-from .conftest import start_chromium
 
 SITES = {"naam": ["Haven", "Campus", "Zone <b>Noord</b>"],
          "owner": ["RESOC Kempen", "Bedrijf X", "Bedrijf Y"],
@@ -247,15 +244,6 @@ def test_the_base_layers_follow_the_resources_geodata_folder(tmp_path: Path) -> 
 
 
 # -- in the browser ----------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    driver = start_chromium(tmp_path_factory.mktemp("chromium"))
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
 def _open(browser: webdriver.Chrome, path: Path) -> list[str]:
     browser.get_log("browser")
     browser.get(path.as_uri())

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import re
 import textwrap
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from speerpunt_map.atlas import MapLayers
 from speerpunt_map.build import BuildResult, build_atlas
 from speerpunt_map.cli import main
 
-from .conftest import LEGENDS, map_entry, start_chromium
+from .conftest import LEGENDS, map_entry
 
 # Maps of four provinces and an overview: ports, an airport, Leuven's sites, two sectors.
 SELECTION = ["antwerpen/logistiek", "antwerpen/chemie-life-sciences", "vlaams-brabant/logistiek",
@@ -36,15 +35,6 @@ HOSTILE_NAME = "Zoë's <script>document.title = 'pwned'</script> atelier"
 def built(atlas: Atlas, tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     return build_atlas(atlas, tmp_path_factory.mktemp("index"), ids=SELECTION,
                        formats=["html", "svg"])
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    driver = start_chromium(tmp_path_factory.mktemp("chromium"))
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 class _Page(HTMLParser):

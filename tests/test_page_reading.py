@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import statistics
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +22,6 @@ from selenium import webdriver
 
 from speerpunt_map._colour_science import difference
 from speerpunt_map.interactive import save_html
-
-from .conftest import start_chromium
 
 MAPS = ("antwerpen/logistiek", "west-vlaanderen/materialen", "limburg/cleantech",
         "vlaanderen/logistiek")
@@ -104,15 +101,6 @@ map.eachLayer(function (shape) {
 });
 return out;
 """
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ and the page makes no request.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,8 +16,6 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from speerpunt_map import Atlas
 from speerpunt_map.side_by_side import SideBySide, comparison_atlas, side_by_side
-
-from .conftest import start_chromium
 
 # The view of each map: its centre in pixels at its zoom, and how often it has come to rest
 # since counting began.
@@ -43,15 +40,6 @@ return Array.from(document.querySelectorAll('.spmc-side'), function (side) {
           box: frame.getBoundingClientRect().toJSON()};
 });
 """
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    driver = start_chromium(tmp_path_factory.mktemp("chromium"))
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture(scope="module")

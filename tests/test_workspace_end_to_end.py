@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -15,8 +14,6 @@ import pytest
 from selenium import webdriver
 
 from speerpunt_map.cli import main
-
-from .conftest import start_chromium
 
 MAP_ID = "zuid-west-vlaanderen-2019/creatieve-maakindustrie"
 TABLE = "legends/zuid-west-vlaanderen-2019-creatieve-maakindustrie"
@@ -26,15 +23,6 @@ PLACE = ("rijsel-euratechnologies,EuraTechnologies,EuraTech,organisation,3.0200,
 POINT = ["point", "14", "EuraTechnologies – incubator in Rijsel", "EuraTechnologies"]
 ZONE = ["zone", "", "Westhoekse steden: één zone", "Ieper|Poperinge|Diksmuide|Veurne"]
 REMARK = "Toegevoegd door de beleidsmedewerker: café-overleg én opvolging"
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    driver = start_chromium(tmp_path_factory.mktemp("chromium"))
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def _row(header: list[str], start: list[str]) -> list[str]:
