@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._drawn_cache import CachedMap, DrawnCache, capture_logs, replay
 from ._errors import OutputError
 from ._index_cards import IndexCard, index_card, index_sections
 from ._io import LOCK, MANIFEST, OutputFolder, refuse_own_inputs
@@ -162,21 +163,32 @@ def select_maps(atlas: Atlas, *, ids: Iterable[str] = (), scopes: Iterable[str] 
     return chosen
 
 
-def _write_map(layers: MapLayers, base: Path, formats: tuple[str, ...], language: Language,
-               online: bool, folder: OutputFolder) -> list[Path]:
-    """Draw every output of a map, then replace its old outputs with them together: a map
-    whose figure fails keeps all its old files, a kill between two renames is finished by the
-    next build (:meth:`OutputFolder.write_set`)."""
+def _draw_map(layers: MapLayers, base: Path, formats: tuple[str, ...], language: Language,
+              online: bool, folder: OutputFolder) -> dict[str, bytes]:
+    """Every output of a map, in memory, by kind; first refused when a target may not be
+    replaced (drawing is the slow part)."""
     _check_not_empty(layers)
-    # A map id may hold a dot: the suffix is added, not replaced.
-    targets = {kind: base.parent / f"{base.name}.{kind}" for kind in formats}
-    # Refuse before drawing, not after: drawing is the slow part.
+    targets = _map_targets(base, formats)
     for target in targets.values():
         folder.check(target)
-    contents = {target: _draw(layers, kind, language, online)
-                for kind, target in targets.items()}
-    _warn_large(contents, online)
-    return folder.write_set(contents)
+    contents = {kind: _draw(layers, kind, language, online) for kind in targets}
+    _warn_large({targets[kind]: data for kind, data in contents.items()}, online)
+    return contents
+
+
+def _map_targets(base: Path, formats: tuple[str, ...]) -> dict[str, Path]:
+    # A map id may hold a dot: the suffix is added, not replaced.
+    return {kind: base.parent / f"{base.name}.{kind}" for kind in formats}
+
+
+def _write_map(contents: dict[str, bytes], base: Path, folder: OutputFolder) -> list[Path]:
+    """Replace a map's old outputs with its new ones together: a map whose figure fails keeps
+    all its old files, a kill between two renames is finished by the next build
+    (:meth:`OutputFolder.write_set`)."""
+    targets = _map_targets(base, tuple(contents))
+    for target in targets.values():
+        folder.check(target)
+    return folder.write_set({targets[kind]: data for kind, data in contents.items()})
 
 
 def _warn_large(contents: dict[Path, bytes], online: bool) -> None:
@@ -237,7 +249,8 @@ def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[st
                 formats: Iterable[str] = ("html",), language: Language = "nl",
                 online: bool = False,
                 overwrite: bool = False, debug: bool = False,
-                progress: Callable[[int, int, str], None] | None = None) -> BuildResult:
+                progress: Callable[[int, int, str], None] | None = None,
+                cache: bool | Path = False) -> BuildResult:
     """Build the selected maps into ``output``.
 
     Parameters
@@ -260,6 +273,11 @@ def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[st
         Re-raise the first error instead of recording it.
     progress
         Called as ``progress(done, total, map_id)`` before each map.
+    cache
+        Reuse a map drawn earlier from the same files by the same code, and keep what is
+        drawn, in the user's cache folder (or this folder); see
+        :mod:`speerpunt_map._drawn_cache`. Off by default here, as the cache does not see
+        an atlas changed in memory; ``speerpunt-map build`` uses it unless ``--no-cache``.
 
     Returns
     -------
@@ -288,25 +306,31 @@ def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[st
         folder.check(output / name)
     figures = atlas.resources.overview_figures
     t = atlas.resources.labels(language)
+    drawn = _Drawn(atlas, language, online, None if cache is True else Path(cache)) \
+        if cache else None
     results = []
     for done, map_id in enumerate(chosen):
         if progress:
             progress(done, len(chosen), map_id)
         result = MapResult(map_id)
         try:
-            if map_id in atlas.maps:
-                layers = atlas.map(map_id, strict=False, language=language)
-                result.figure = atlas.maps[map_id].figure
+            result.figure = (atlas.maps[map_id].figure if map_id in atlas.maps
+                             else figures.get(map_id))
+            keys = drawn.keys(atlas, map_id, formats) if drawn else {}
+            hit = drawn.cache.load(map_id, keys, language, online) if drawn else None
+            if hit is not None:
+                replay(hit.logs)
+                for name, value in hit.report.items():
+                    setattr(result, name, value)
+                contents = hit.contents
             else:
-                layers = atlas.overview(map_id, strict=False, language=language)
-                result.figure = figures.get(map_id)
-            result.counts = layers.counts
-            description = describe(layers, language)
-            result.title = description.title
-            result.not_drawn = not_drawn(layers, atlas.resources.labels(language))
-            result.source = layers.spec.source
-            result.index_card = index_card(layers, language, result.title)
-            result.files = _write_map(layers, output / map_id, formats, language, online, folder)
+                with capture_logs() as logs:
+                    contents = _draw_result(atlas, map_id, result, output, formats, language,
+                                            online, folder)
+            result.files = _write_map(contents, output / map_id, folder)
+            if drawn and hit is None:
+                drawn.cache.store(map_id, keys, language, online,
+                                  CachedMap(contents, _report(result), logs))
         except OutputError as error:
             if debug or error.errno in _DISK_FAILURES:
                 raise  # a full or read-only disk: the other maps cannot be written either
@@ -326,6 +350,47 @@ def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[st
     index = folder.write_text(output / "index.html", _index_html(results, output, t, atlas))
     folder.finish()
     return BuildResult(output, results, index, time.perf_counter() - started)
+
+
+def _draw_result(atlas: Atlas, map_id: str, result: MapResult, output: Path,
+                 formats: tuple[str, ...], language: Language, online: bool,
+                 folder: OutputFolder) -> dict[str, bytes]:
+    """Draw a map's outputs; note its report in ``result``."""
+    if map_id in atlas.maps:
+        layers = atlas.map(map_id, strict=False, language=language)
+    else:
+        layers = atlas.overview(map_id, strict=False, language=language)
+    result.counts = layers.counts
+    description = describe(layers, language)
+    result.title = description.title
+    result.not_drawn = not_drawn(layers, atlas.resources.labels(language))
+    result.source = layers.spec.source
+    result.index_card = index_card(layers, language, result.title)
+    return _draw_map(layers, output / map_id, formats, language, online, folder)
+
+
+#: The fields of a :class:`MapResult` a cached map restores.
+_REPORTED = ("counts", "title", "not_drawn", "source", "index_card")
+
+
+def _report(result: MapResult) -> dict[str, object]:
+    return {name: getattr(result, name) for name in _REPORTED}
+
+
+class _Drawn:
+    """The drawn-map cache of one build, with each map's key made from its catalogue entries
+    and tables (an overview's: all of the catalogue's)."""
+
+    def __init__(self, atlas: Atlas, language: Language, online: bool,
+                 folder: Path | None) -> None:
+        settings = f"{language}|{online}|{atlas.resources.boundary_options!r}"
+        self.cache = DrawnCache(resource_inputs(atlas.resources), atlas.catalogue.path,
+                                settings, folder)
+
+    def keys(self, atlas: Atlas, map_id: str, formats: tuple[str, ...]) -> dict[str, str]:
+        specs = [atlas.maps[map_id]] if map_id in atlas.maps else list(atlas.maps.values())
+        tables = [Path(spec.table) for spec in specs]
+        return {kind: self.cache.key(map_id, specs, tables, kind) for kind in formats}
 
 
 def _index_html(results: list[MapResult], output: Path, t: Labels, atlas: Atlas) -> str:

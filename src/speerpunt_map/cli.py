@@ -153,6 +153,10 @@ def _parser() -> argparse.ArgumentParser:
                             "need a network to open")
     build.add_argument("--overwrite", action="store_true",
                        help="replace files in the output folder that speerpunt-map did not write")
+    build.add_argument("--no-cache", dest="cache", action="store_false",
+                       help="draw every map anew instead of reusing one drawn earlier from the "
+                            "same files (the cache is in SPEERPUNT_MAP_CACHE or "
+                            "~/.cache/speerpunt_map)")
     build.add_argument("--allow-rejected", action="store_true",
                        help="exit 0 even when rows could not be drawn (the maps still show a "
                             "notice for each)")
@@ -517,7 +521,7 @@ def _build(args: argparse.Namespace) -> int:
     result = build_atlas(atlas, args.output, ids=args.ids, scopes=args.scopes,
                          sectors=args.sectors, formats=args.formats, language=args.language,
                          online=args.online, overwrite=args.overwrite, debug=args.debug,
-                         progress=_Progress())
+                         progress=_Progress(), cache=args.cache)
     for failed in result.failed:
         print(f"speerpunt-map: map {failed.map_id} failed: {failed.error}", file=sys.stderr)
     for map_id, notice in result.not_drawn:
