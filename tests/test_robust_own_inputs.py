@@ -131,3 +131,37 @@ def test_build_next_to_its_inputs_is_fine(atlas: Atlas, tmp_path: Path) -> None:
                          ids=[MAP])
     assert [m.error for m in result.maps] == [""]
     assert (legends / "antwerpen" / "test.html").is_file() and (legends / "t.csv").is_file()
+
+
+def test_write_selection_refuses_the_table_its_rows_come_from(atlas: Atlas,
+                                                              tmp_path: Path) -> None:
+    from speerpunt_map import write_selection
+
+    legends = _legends(tmp_path / "legends")
+    own = load_atlas(legends, boundaries=atlas.boundaries)
+    points = own.map(MAP).points
+    table = legends / "t.csv"
+    before = table.read_bytes()
+    with pytest.raises(OutputError, match="legend table the rows of 'selection' come from"):
+        write_selection(points, table, overwrite=True)
+    assert table.read_bytes() == before
+
+
+def test_write_selection_given_the_atlas_refuses_every_file_it_reads(atlas: Atlas,
+                                                                     tmp_path: Path) -> None:
+    from speerpunt_map import atlas_links, write_selection
+
+    legends = _legends(tmp_path / "legends")
+    own = load_atlas(legends, boundaries=atlas.boundaries)
+    links = atlas_links(own)  # analysis frames carry map ids, not files
+    # This atlas has no link: an empty frame with every column, not a KeyError.
+    assert len(links) == 0 and {"from_id", "to_region", "leaves_flanders"} <= set(links.columns)
+    catalogue = legends / "catalogue.toml"
+    before = catalogue.read_bytes()
+    renamed = tmp_path / "catalogue.csv"
+    os.link(catalogue, renamed)  # the same file under a name a CSV may have
+    with pytest.raises(OutputError, match="the catalogue, an input"):
+        write_selection(links, renamed, overwrite=True, atlas=own)
+    assert catalogue.read_bytes() == before
+    written = write_selection(links, tmp_path / "links.csv", atlas=own)
+    assert written.is_file()

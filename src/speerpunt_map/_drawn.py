@@ -156,10 +156,11 @@ def per_atlas(atlas: Atlas, key: str,
 
 def _drawn_frame(atlas: Atlas, layers_by_map: dict[str, MapLayers],
                  kind: Kind) -> gpd.GeoDataFrame:
-    frames = []
+    frames, empty = [], None
     for map_id, layers in layers_by_map.items():
         frame = {"point": layers.points, "zone": layers.zones, "link": layers.links}[kind]
         if not len(frame):
+            empty = frame if empty is None else empty
             continue
         spec = atlas.maps[map_id]
         credit = [_credit(kind, row, spec) for _, row in frame.iterrows()]
@@ -168,6 +169,10 @@ def _drawn_frame(atlas: Atlas, layers_by_map: dict[str, MapLayers],
             sector=spec.sector.id, sector_group=spec.sector.overview, period=period,
             period_year=period_year(period), credited=[c[0] for c in credit],
             actor=[c[1] for c in credit], actor_basis=[c[2] for c in credit]))
+    if not frames and empty is not None:  # no row of this kind: the layer's columns, empty
+        return gpd.GeoDataFrame(empty.assign(
+            sector=[], sector_group=[], period=[], period_year=[], credited=[], actor=[],
+            actor_basis=[]), geometry="geometry", crs="EPSG:4326")
     if not frames:
         return gpd.GeoDataFrame(
             columns=["map_id", "row", "sector", "sector_group", "period", "period_year",

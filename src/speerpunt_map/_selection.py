@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
-from ._io import atomic_path
+from ._io import atomic_path, refuse_own_inputs
 from .exports import write_csv, write_xlsx
+
+if TYPE_CHECKING:
+    from .atlas import Atlas
 
 __all__ = ["write_selection"]
 
@@ -51,8 +55,20 @@ def _sheet(frame: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def _tables_of(frames: Mapping[str, pd.DataFrame]) -> dict[Path, str]:
+    """The legend tables the rows of ``frames`` were read from (their ``file`` column)."""
+    tables: dict[Path, str] = {}
+    for name, frame in frames.items():
+        if "file" in frame.columns:
+            for file in frame["file"].dropna().unique():
+                if isinstance(file, str) and file:
+                    tables.setdefault(Path(file), f"a legend table the rows of {name!r} come "
+                                                  "from")
+    return tables
+
+
 def write_selection(selection: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | Path, *,
-                    overwrite: bool = False) -> Path:
+                    overwrite: bool = False, atlas: Atlas | None = None) -> Path:
     """Write a result of the analysis — or several, one layer each — to a file.
 
     ``.gpkg``: one layer per frame (a GeoDataFrame as features, any other frame as an
@@ -70,6 +86,9 @@ def write_selection(selection: pd.DataFrame | Mapping[str, pd.DataFrame], path: 
         The file; its suffix chooses the format.
     overwrite
         Replace an existing file.
+    atlas
+        The atlas the selection comes from: then no file it reads (catalogue, legend tables,
+        vocabularies, geodata, a workspace's files) is written over either.
 
     Returns
     -------
@@ -80,7 +99,9 @@ def write_selection(selection: pd.DataFrame | Mapping[str, pd.DataFrame], path: 
     ValueError
         For another suffix, or several frames for a CSV or XLSX file.
     OutputError
-        When the file exists (without ``overwrite``) or cannot be written.
+        When the file exists (without ``overwrite``) or cannot be written; and, even with
+        ``overwrite``, when it is a legend table the selection's rows come from (their
+        ``file`` column) or a file ``atlas`` reads.
 
     Examples
     --------
@@ -91,6 +112,12 @@ def write_selection(selection: pd.DataFrame | Mapping[str, pd.DataFrame], path: 
     target = Path(path)
     suffix = target.suffix.lower()
     frames = dict(selection) if isinstance(selection, Mapping) else {"selection": selection}
+    inputs = _tables_of(frames)
+    if atlas is not None:
+        from .build import build_inputs
+
+        inputs |= build_inputs(atlas)
+    refuse_own_inputs([target], inputs)
     if suffix == ".gpkg":
         import pyogrio
 

@@ -223,7 +223,7 @@ def _targets(output: Path, chosen: list[str], formats: tuple[str, ...]) -> list[
                                                  MANIFEST, LOCK))]
 
 
-def _inputs(atlas: Atlas) -> dict[Path, str]:
+def build_inputs(atlas: Atlas) -> dict[Path, str]:
     """Every file a build reads: the catalogue, the legend tables, the resources."""
     inputs = resource_inputs(atlas.resources)
     inputs |= {spec.table: f"the legend table of {map_id}"
@@ -299,7 +299,7 @@ def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[st
     output = Path(output)
     chosen = select_maps(atlas, ids=ids, scopes=scopes, sectors=sectors)
     # Nothing the build reads is written over, not even with overwrite.
-    refuse_own_inputs(_targets(output, chosen, formats), _inputs(atlas))
+    refuse_own_inputs(_targets(output, chosen, formats), build_inputs(atlas))
     folder = OutputFolder(output, overwrite=overwrite)
     # A page of someone else's where the index goes stops the build before it starts.
     for name in ("index.html", "matrix.csv", "matrix.html"):
