@@ -12,7 +12,7 @@ vector layers and markers as the data has features, and a frame has been painted
 (``requestAnimationFrame``, then a message: the callback runs once the frame is out). The time
 is ``performance.now()`` then, i.e. milliseconds since the navigation started. Every page
 measured builds one Leaflet layer per feature: ours (the data-driven page) a marker per point,
-or above its canvas threshold a circle marker on one canvas, and a path per zone and link;
+or above its canvas threshold a circle on the points' own canvas, and a path per zone and link;
 the canvas page and explore()'s one layer per GeoJSON feature. So "as many layers as
 features" is "every feature added", on each of them (base layers only add to the count).
 
@@ -59,7 +59,7 @@ _HOOK = """
     var n = 0;
     B.maps.forEach(function (map) {
       map.eachLayer(function (layer) {
-        // Our canvas page keeps a hidden group's circles on the map, undrawn (spmGroup.on).
+        // Our canvas page keeps a hidden group's circles on the map, not shown (spmGroup.on).
         var hidden = layer.spmGroup && !layer.spmGroup.on;
         if ((layer instanceof leaflet.Path || layer instanceof leaflet.Marker) && !hidden) { n++; }
       });
