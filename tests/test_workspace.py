@@ -280,6 +280,28 @@ def test_validate_a_workspace_folder_from_outside(workspace: Path,
     assert "did you mean 'Bouwcampus Ieper'" in capsys.readouterr().err
 
 
+def test_an_ambiguous_member_of_an_own_zone_is_an_error_listing_both(workspace: Path) -> None:
+    add_rows(workspace / "places.csv",
+             "beveren-roeselare,Beveren,,town,3.1380,50.9530,BE,Roeselare,church square from "
+             "a map,800,my map,,")
+    add_rows(workspace / "zones.csv",
+             "rond-roeselare,Rond Roeselare,,hull,Beveren|Izegem|Hooglede,,,my notes,"
+             "the triangle through three places,")
+    _legend_with_place(workspace, "Rond Roeselare")
+    with pytest.raises(GeodataError) as raised:
+        load_atlas(workspace=workspace).map(MAP_ID)
+    message = str(raised.value)
+    assert "zone 'rond-roeselare'" in message and "zones.csv" in message
+    assert "'Beveren' means 2 places" in message
+    assert "beveren-roeselare" in message and "46003" in message
+    # Picking one by its id draws the zone.
+    zones = workspace / "zones.csv"
+    zones.write_text(zones.read_text(encoding="utf-8-sig").replace(
+        "Beveren|Izegem", "beveren-roeselare|Izegem"), encoding="utf-8-sig")
+    layers = load_atlas(workspace=workspace).map(MAP_ID)
+    assert layers.points.iloc[0]["place_id"] == "rond-roeselare"
+
+
 def test_own_zones_are_added_and_a_shipped_zone_id_is_a_clash(workspace: Path) -> None:
     zones = workspace / "zones.csv"
     add_rows(zones, "westhoek-kust,Westhoekse kust,,municipalities,De Panne|Koksijde|"

@@ -27,6 +27,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ._errors import GeodataError
 from ._geodata_files import encloses_no_area, polygon_as_meant
+from ._place_names import ambiguity_hint
 from ._text import split_multi
 from ._types import Language
 from .boundaries import METRIC_CRS, Boundaries
@@ -182,11 +183,17 @@ class GeometryResolver:
         return Located(shapely.union_all(polygons), how)
 
     def _member(self, zone: PlaceRef, member: str, vintage: Vintage) -> PlaceRef:
+        """The place a zone's member names: as a legend cell, an unknown or ambiguous name is
+        an error (naming the zone's file), never a guess."""
         found = self.gazetteer.resolve(member, vintage)
+        row = self.gazetteer.zones.loc[zone.id]
         if found is None:
-            row = self.gazetteer.zones.loc[zone.id]
             raise GeodataError(f"zone {zone.id!r} ({row['file']}): unknown member {member!r}; "
                                f"did you mean {self.gazetteer.suggest(member)}?")
+        candidates = self.gazetteer.candidates(member, vintage)
+        if len(candidates) > 1:
+            raise GeodataError(f"zone {zone.id!r} ({row['file']}), column members: "
+                               f"{ambiguity_hint(member, candidates, self.gazetteer)}")
         return found
 
     def _zone_area(self, ref: PlaceRef, vintage: Vintage) -> Located:
