@@ -154,3 +154,41 @@ def test_from_python_the_cache_is_used_only_when_asked(workspace: Path, tmp_path
     assert not result.failed
     result = build_atlas(atlas, tmp_path / "third")  # no cache: drawn, so here it fails
     assert result.failed and "a map was drawn again" in result.failed[0].error
+
+
+def test_an_edited_table_draws_only_its_map_and_the_overview_of_its_sector_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from speerpunt_map import Atlas
+    from speerpunt_map._paths import shipped_legends
+
+    legends = tmp_path / "legends"
+    shutil.copytree(shipped_legends(), legends,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    cache = tmp_path / "cache"
+    build_atlas(load_atlas(legends), tmp_path / "first", ids=["antwerpen/zorg",
+                "west-vlaanderen/zorg", "antwerpen/logistiek", "vlaanderen/zorg",
+                "vlaanderen/logistiek"], cache=cache)
+    table = legends / "antwerpen" / "zorg.csv"
+    table.write_text(table.read_text(encoding="utf-8-sig").replace(
+        "open incubator in het wetenschapspark in Geel",
+        "open incubator in het wetenschapspark van Geel", 1), encoding="utf-8-sig")
+    drawn: list[str] = []
+    draw = build_module._draw_result
+
+    def noting(atlas: Atlas, map_id: str, *args: object, **kwargs: object) -> object:
+        drawn.append(map_id)
+        return draw(atlas, map_id, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "_draw_result", noting)
+    atlas = load_atlas(legends)
+    assert {s.id for s in atlas.overview_members("vlaanderen/zorg")} >= {"antwerpen/zorg",
+                                                                         "west-vlaanderen/zorg"}
+    result = build_atlas(atlas, tmp_path / "second", ids=["antwerpen/zorg", "west-vlaanderen/zorg",
+                         "antwerpen/logistiek", "vlaanderen/zorg", "vlaanderen/logistiek"],
+                         cache=cache)
+    assert not result.failed
+    assert drawn == ["antwerpen/zorg", "vlaanderen/zorg"]
+    page = (tmp_path / "second" / "vlaanderen" / "zorg.html").read_text(encoding="utf-8")
+    assert "wetenschapspark van Geel" in page

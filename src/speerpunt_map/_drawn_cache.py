@@ -13,7 +13,7 @@ from has changed. The key of a map is a BLAKE2b digest of:
   (:func:`speerpunt_map.exports.resource_inputs`: legend files, the geodata folder, the
   workspace's files, the boundary file) and of the catalogue; the boundary options;
 - the map's catalogue entry, and the path and bytes of its legend table (for an overview:
-  every entry and table of the catalogue, as an overview gathers them);
+  those of every map of its sector group, :meth:`speerpunt_map.Atlas.overview_members`);
 - the output's kind, language and ``--online``.
 
 A cached map also keeps what the build reports about it (rows read, drawn and rejected, the

@@ -235,6 +235,24 @@ class Atlas:
                 ids[f"{FLANDERS}/{group}{suffix}"] = (group, period)
         return ids
 
+    def _members(self, group: str, period: str) -> list[MapSpec]:
+        return [s for s in self.maps.values() if s.sector.overview == group
+                and s.scope != FLANDERS and _period_key(s) == period]
+
+    def overview_members(self, overview_id: str) -> list[MapSpec]:
+        """The catalogue entries whose maps an overview gathers (:meth:`overview_ids`).
+
+        Raises
+        ------
+        KeyError
+            For an id that is not an overview of this atlas.
+        """
+        groups = self._overview_groups()
+        if overview_id not in groups:
+            raise KeyError(f"no overview {overview_id!r}; the overviews are "
+                           f"{', '.join(groups)}")
+        return self._members(*groups[overview_id])
+
     def overview(self, sector: str, *, strict: bool = True,
                  language: Language = "nl") -> MapLayers:
         """A Flanders-wide map gathering every province map of a sector group.
@@ -275,8 +293,7 @@ class Atlas:
                 raise KeyError(f"the maps of {group!r} are of several periods; an overview "
                                f"mixes one: choose {', '.join(choices)}")
             period = groups[choices[0]][1] if choices else ""
-        specs = [s for s in self.maps.values() if s.sector.overview == group
-                 and s.scope != FLANDERS and _period_key(s) == period]
+        specs = self._members(group, period)
         if not specs or found is None:
             raise KeyError(f"no province map of sector group {group!r}")
         legends = [self._read(s) for s in specs]

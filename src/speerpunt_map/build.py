@@ -22,7 +22,7 @@ from ._drawn_cache import CachedMap, DrawnCache, capture_logs, replay
 from ._errors import OutputError
 from ._index_cards import IndexCard, index_card, index_sections
 from ._io import LOCK, MANIFEST, OutputFolder, refuse_own_inputs
-from ._types import Language
+from ._types import FLANDERS, Language
 from .atlas import Atlas, MapLayers
 from .compare import write_matrix_into
 from .description import describe, not_drawn
@@ -379,7 +379,7 @@ def _report(result: MapResult) -> dict[str, object]:
 
 class _Drawn:
     """The drawn-map cache of one build, with each map's key made from its catalogue entries
-    and tables (an overview's: all of the catalogue's)."""
+    and tables (an overview's: those of every map of its sector group)."""
 
     def __init__(self, atlas: Atlas, language: Language, online: bool,
                  folder: Path | None) -> None:
@@ -388,7 +388,12 @@ class _Drawn:
                                 settings, folder)
 
     def keys(self, atlas: Atlas, map_id: str, formats: tuple[str, ...]) -> dict[str, str]:
-        specs = [atlas.maps[map_id]] if map_id in atlas.maps else list(atlas.maps.values())
+        # An overview's id (and so its page) also depends on which periods its sector group
+        # has: every entry of the group, of any period, is part of its key.
+        specs = [atlas.maps[map_id]] if map_id in atlas.maps else \
+            [s for s in atlas.maps.values()
+             if s.sector.overview in {m.sector.overview for m in atlas.overview_members(map_id)}
+             and s.scope != FLANDERS]
         tables = [Path(spec.table) for spec in specs]
         return {kind: self.cache.key(map_id, specs, tables, kind) for kind in formats}
 
