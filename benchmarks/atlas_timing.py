@@ -1,7 +1,11 @@
 """The atlas as a user runs it: ``speerpunt-map build -o <folder>``, a new process each time.
 
-*Cold* runs start with an empty boundary cache (``SPEERPUNT_MAP_CACHE`` pointing at a new
-folder), *warm* runs with one an earlier, untimed build filled. Cold and warm runs alternate.
+*Cold* runs start with an empty cache (``SPEERPUNT_MAP_CACHE`` pointing at a new folder: no
+derived boundaries, no drawn maps), *warm* runs with one an earlier, untimed build filled, so
+every map comes from the drawn-map cache (``speerpunt_map._drawn_cache``). *Edited* runs build
+a copy of the shipped legends (``--catalogue``) in which one table, ``antwerpen/zorg.csv``,
+has changed since the cache was filled (a remark gets the run's number): that map and the
+overview of its sector are drawn again, the others come from the cache. The three alternate.
 The time is the wall-clock time of the whole process (start-up and imports included), as a
 user waits for it. The operating system's file cache is warm in both (every run reads the
 same files), so "cold" means the toolkit's own cache only.
@@ -42,9 +46,12 @@ def _environment(cache: Path) -> dict[str, str]:
     return env
 
 
-def _build(output: Path, cache: Path, formats: str, maps: list[str]) -> dict[str, Any]:
+def _build(output: Path, cache: Path, formats: str, maps: list[str],
+           catalogue: Path | None = None) -> dict[str, Any]:
     started = time.perf_counter()
     selection = [part for map_id in maps for part in ("--map", map_id)]
+    if catalogue is not None:
+        selection += ["--catalogue", str(catalogue)]
     done = subprocess.run([*_command(), "build", "-o", str(output), "--format", formats,
                            *selection],
                           env=_environment(cache), capture_output=True, text=True)
@@ -53,6 +60,29 @@ def _build(output: Path, cache: Path, formats: str, maps: list[str]) -> dict[str
     return {"ok": done.returncode == 0, "seconds": seconds, "returncode": done.returncode,
             "files": len(files), "bytes": sum(p.stat().st_size for p in files),
             "error": "" if done.returncode == 0 else (done.stderr or done.stdout)[-1000:]}
+
+
+#: The table the *edited* runs change, and the text in it they change.
+EDITED_TABLE = "antwerpen/zorg.csv"
+EDITED_TEXT = "open incubator in het wetenschapspark in Geel"
+
+
+def _legends_copy(root: Path) -> Path:
+    """A copy of the shipped legends (tables, catalogue, vocabularies) to edit."""
+    from speerpunt_map._paths import shipped_legends
+
+    copy = root / "legends"
+    shutil.copytree(shipped_legends(), copy, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    return copy
+
+
+def _edit(legends: Path, run: int) -> None:
+    table = legends / EDITED_TABLE
+    text = table.read_text(encoding="utf-8-sig")
+    start = text.index(EDITED_TEXT)
+    end = text.index(";", start)
+    table.write_text(text[:start] + f"{EDITED_TEXT} (edit {run + 1})" + text[end:],
+                     encoding="utf-8-sig")
 
 
 def _same_tree(a: Path, b: Path) -> bool:
@@ -100,30 +130,41 @@ def time_atlas(runs: int, formats: str = "html", log: Any = print,
     maps = list(maps or [])
     with tempfile.TemporaryDirectory(prefix="bench-atlas-") as folder:
         root = Path(folder)
-        warm_cache = root / "warm-cache"
+        warm_cache, edit_cache = root / "warm-cache", root / "edit-cache"
         fill = _build(root / "fill", warm_cache, formats, maps)
         if not fill["ok"]:
             return {"ok": False, "error": fill["error"], "formats": formats}
         shutil.rmtree(root / "fill")
-        cold, warm = [], []
+        legends = _legends_copy(root)
+        catalogue = legends / "catalogue.toml"
+        edit_fill = _build(root / "edit-fill", edit_cache, formats, maps, catalogue)
+        if not edit_fill["ok"]:
+            return {"ok": False, "error": edit_fill["error"], "formats": formats}
+        shutil.rmtree(root / "edit-fill")
+        cold, warm, edited = [], [], []
         for run in range(runs):
             cache = root / f"cold-cache-{run}"
             cold.append(_build(root / f"cold-{run}", cache, formats, maps))
             shutil.rmtree(cache, ignore_errors=True)
             warm.append(_build(root / f"warm-{run}", warm_cache, formats, maps))
+            _edit(legends, run)
+            edited.append(_build(root / f"edited-{run}", edit_cache, formats, maps, catalogue))
             log(f"  atlas run {run + 1}/{runs}: cold {cold[-1]['seconds']:.1f} s, "
-                f"warm {warm[-1]['seconds']:.1f} s")
+                f"warm {warm[-1]['seconds']:.1f} s, one table edited "
+                f"{edited[-1]['seconds']:.1f} s")
             if run:
                 shutil.rmtree(root / f"cold-{run}")
                 shutil.rmtree(root / f"warm-{run}")
+            shutil.rmtree(root / f"edited-{run}")
         result: dict[str, Any] = {
-            "ok": all(r["ok"] for r in cold + warm), "formats": formats,
+            "ok": all(r["ok"] for r in cold + warm + edited), "formats": formats,
             "command": " ".join(["speerpunt-map", "build", "-o", "<tmp>", "--format", formats,
                                  *[f"--map {m}" for m in maps]]),
             "maps": maps or "all",
-            "cold": cold, "warm": warm,
+            "cold": cold, "warm": warm, "edited": edited, "edited_table": EDITED_TABLE,
             "cold_median_s": statistics.median(r["seconds"] for r in cold),
             "warm_median_s": statistics.median(r["seconds"] for r in warm),
+            "edited_median_s": statistics.median(r["seconds"] for r in edited),
             # A failed build may have written nothing: then there is nothing to compare.
             "identical": cold[0]["ok"] and warm[0]["ok"]
             and _same_tree(root / "cold-0", root / "warm-0"),

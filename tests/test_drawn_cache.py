@@ -32,11 +32,17 @@ def _files(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _no_drawing(monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_drawing(monkeypatch: pytest.MonkeyPatch, *, matrix: bool = True) -> None:
+    """Drawing a map (and, with ``matrix``, making the matrix) fails from here on."""
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a map was drawn again")
 
+    def refuse_matrix(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the matrix was made again")
+
     monkeypatch.setattr(build_module, "_draw_result", refuse)
+    if matrix:
+        monkeypatch.setattr(build_module, "write_matrix_into", refuse_matrix)
 
 
 def _edit_table(workspace: Path, old: str, new: str) -> None:
@@ -64,7 +70,7 @@ def test_no_cache_draws_every_map_again(workspace: Path, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", "-o", str(tmp_path / "first")]) == 0
-    _no_drawing(monkeypatch)
+    _no_drawing(monkeypatch, matrix=False)
     assert main(["build", "-o", str(tmp_path / "second"), "--no-cache"]) == 1
     assert "a map was drawn again" in capsys.readouterr().out
 
@@ -121,7 +127,8 @@ def test_a_damaged_cache_file_is_drawn_again_not_an_error(workspace: Path,
                                                           tmp_path: Path) -> None:
     assert main(["build", "-o", str(tmp_path / "first")]) == 0
     entries = [p for p in (tmp_path / "cache" / "drawn").rglob("*") if p.is_file()]
-    assert len(entries) == 2  # one page per map: the map and its overview
+    # one page per map (the map and its overview), and the matrix's two files
+    assert len(entries) == 4
     for entry in entries:
         entry.write_bytes(entry.read_bytes()[:100])  # as a killed build might leave it
     assert main(["build", "-o", str(tmp_path / "second")]) == 0
@@ -149,7 +156,7 @@ def test_from_python_the_cache_is_used_only_when_asked(workspace: Path, tmp_path
     atlas = load_atlas(workspace=workspace)
     build_atlas(atlas, tmp_path / "first", cache=tmp_path / "own-cache")
     assert list((tmp_path / "own-cache" / "drawn").rglob("*"))
-    _no_drawing(monkeypatch)
+    _no_drawing(monkeypatch, matrix=False)
     result = build_atlas(atlas, tmp_path / "second", cache=tmp_path / "own-cache")
     assert not result.failed
     result = build_atlas(atlas, tmp_path / "third")  # no cache: drawn, so here it fails

@@ -346,10 +346,36 @@ def build_atlas(atlas: Atlas, output: str | Path = "output", *, ids: Iterable[st
     if progress:
         progress(len(chosen), len(chosen), "")
     # The region × sector inventory belongs to a complete atlas.
-    write_matrix_into(folder, atlas.resources, language=language, atlas=atlas)
+    _write_matrix(folder, atlas, language, online, drawn)
     index = folder.write_text(output / "index.html", _index_html(results, output, t, atlas))
     folder.finish()
     return BuildResult(output, results, index, time.perf_counter() - started)
+
+
+def _write_matrix(folder: OutputFolder, atlas: Atlas, language: Language, online: bool,
+                  drawn: _Drawn | None) -> None:
+    """``matrix.csv`` and ``matrix.html``; from the drawn-map cache when nothing they are made
+    from has changed (a catalogue's matrix resolves every map to know what is drawn)."""
+    if drawn is None:
+        write_matrix_into(folder, atlas.resources, language=language, atlas=atlas)
+        return
+    specs = list(atlas.maps.values())
+    tables = [Path(spec.table) for spec in specs]
+    keys = {kind: drawn.cache.key(MATRIX, specs, tables, kind) for kind in ("csv", "html")}
+    hit = drawn.cache.load(MATRIX, keys, language, online)
+    if hit is not None:
+        replay(hit.logs)
+        for kind, data in hit.contents.items():
+            folder.write_bytes(folder.path / f"{MATRIX}.{kind}", data)
+        return
+    with capture_logs() as logs:
+        paths = write_matrix_into(folder, atlas.resources, language=language, atlas=atlas)
+    contents = {path.suffix.lstrip("."): path.read_bytes() for path in paths}
+    drawn.cache.store(MATRIX, keys, language, online, CachedMap(contents, {}, logs))
+
+
+#: The matrix's files are ``<output>/matrix.csv`` and ``matrix.html``.
+MATRIX = "matrix"
 
 
 def _draw_result(atlas: Atlas, map_id: str, result: MapResult, output: Path,
