@@ -19,7 +19,7 @@ from selenium import webdriver
 from shapely import LineString, Point, Polygon
 
 from speerpunt_map import Resources, load_boundaries, map_from_frames
-from speerpunt_map._page_data import CANVAS_THRESHOLD, PAGE_SIZE
+from speerpunt_map._page_data import CANVAS_THRESHOLD, PAGE_SIZE, PAGE_THRESHOLD
 from speerpunt_map.interactive import html_from_map, save_html
 from speerpunt_map.resources import shipped_geodata
 
@@ -324,7 +324,7 @@ def test_a_small_frames_map_in_the_browser(browser: webdriver.Chrome, tmp_path: 
 
 def test_many_points_on_a_canvas_with_paged_lists(browser: webdriver.Chrome,
                                                   tmp_path: Path) -> None:
-    count = CANVAS_THRESHOLD + 1000
+    count = max(CANVAS_THRESHOLD, PAGE_THRESHOLD) + 1000
     frame = _random_points(count)
     path = save_html(map_from_frames(frame), tmp_path / "many.html")
     assert _open(browser, path) == []

@@ -35,9 +35,12 @@ __all__ = ["CANVAS_THRESHOLD", "PAGE_SIZE", "PAGE_THRESHOLD", "FeatureLayer", "F
            "Group", "LayerKind", "PageData", "drawing_order", "legend_order", "payload",
            "payload_json", "payload_script", "runs", "zone_letter"]
 
-#: Above this many points, points are circles on one shared canvas (not DOM markers), and
-#: their numbers are drawn only where they are legible.
-CANVAS_THRESHOLD = 2000
+#: Above this many points, points are circles on a canvas (not DOM markers), and their
+#: numbers are drawn only where they are legible. Numbered markers, spread apart where they
+#: stand close, are for maps one reads marker by marker (the shipped maps have at most 17
+#: points); at 1 000 points such a page opened in 2.8 s against 1.7 s for 10 000 points on a
+#: canvas (benchmarks/run.py, medians of 5 runs at 17ec7ef).
+CANVAS_THRESHOLD = 500
 #: Above this many features, the legend's lists and the table show :data:`PAGE_SIZE` entries
 #: at a time.
 PAGE_THRESHOLD = 2000

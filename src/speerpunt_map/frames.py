@@ -56,7 +56,7 @@ def map_from_frames(points: gpd.GeoDataFrame | None = None,
     Every frame may be in any CRS (it is reprojected to EPSG:4326) and have any columns; the
     page shows them as text, opens offline and holds every feature once, as data: coordinates
     quantised to 1e-5° (about 1 m), delta-encoded, text column-wise with repeated strings
-    shared. Above 2 000 points the points are circles on one canvas and their numbers are drawn
+    shared. Above 500 points the points are circles on one canvas and their numbers are drawn
     where legible; above 2 000 features the legend's lists and the table show a page at a time.
 
     A column named here must be in every frame given (``number`` only in ``points``,
