@@ -116,8 +116,6 @@ class DrawnCache:
         shared = [f"{path}\0{self._file(path)}" for path in sorted(set(inputs))]
         self._base = _digest(str(VERSION), _code(), _libraries(), settings,
                              f"{catalogue}\0{self._file(catalogue)}", *shared)
-        self.hits = 0
-        self.misses = 0
 
     def _file(self, path: Path) -> str:
         if path not in self._files:
@@ -147,16 +145,13 @@ class DrawnCache:
                 with open(self._slot(map_id, kind, language, online) / key, "rb") as f:
                     entry = pickle.load(f)
             except Exception:  # missing, half-written by a killed build, another version
-                self.misses += 1
                 return None
             if not isinstance(entry, CachedMap) or kind not in entry.contents:
-                self.misses += 1
                 return None
             contents[kind] = entry.contents[kind]
             report, logs = entry.report, entry.logs
         if report is None:
             return None
-        self.hits += 1
         return CachedMap(contents, report, logs)
 
     def store(self, map_id: str, keys: dict[str, str], language: str, online: bool,

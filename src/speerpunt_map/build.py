@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 FORMATS = ("html", "png", "pdf", "svg")
 #: A page larger than this (in bytes) is written with a warning that says how to shrink it.
 PAGE_WARNING_BYTES = 20_000_000
+#: The matrix's files are ``<output>/matrix.csv`` and ``matrix.html``.
+MATRIX = "matrix"
 # Write failures that no other map escapes: the build stops at the first.
 _DISK_FAILURES = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EROFS,
                   errno.EACCES, errno.EPERM, errno.EIO}
@@ -359,9 +361,7 @@ def _write_matrix(folder: OutputFolder, atlas: Atlas, language: Language, online
     if drawn is None:
         write_matrix_into(folder, atlas.resources, language=language, atlas=atlas)
         return
-    specs = list(atlas.maps.values())
-    tables = [Path(spec.table) for spec in specs]
-    keys = {kind: drawn.cache.key(MATRIX, specs, tables, kind) for kind in ("csv", "html")}
+    keys = drawn.keys(atlas, MATRIX, ("csv", "html"))
     hit = drawn.cache.load(MATRIX, keys, language, online)
     if hit is not None:
         replay(hit.logs)
@@ -372,10 +372,6 @@ def _write_matrix(folder: OutputFolder, atlas: Atlas, language: Language, online
         paths = write_matrix_into(folder, atlas.resources, language=language, atlas=atlas)
     contents = {path.suffix.lstrip("."): path.read_bytes() for path in paths}
     drawn.cache.store(MATRIX, keys, language, online, CachedMap(contents, {}, logs))
-
-
-#: The matrix's files are ``<output>/matrix.csv`` and ``matrix.html``.
-MATRIX = "matrix"
 
 
 def _draw_result(atlas: Atlas, map_id: str, result: MapResult, output: Path,
@@ -414,12 +410,17 @@ class _Drawn:
                                 settings, folder)
 
     def keys(self, atlas: Atlas, map_id: str, formats: tuple[str, ...]) -> dict[str, str]:
-        # An overview's id (and so its page) also depends on which periods its sector group
-        # has: every entry of the group, of any period, is part of its key.
-        specs = [atlas.maps[map_id]] if map_id in atlas.maps else \
-            [s for s in atlas.maps.values()
-             if s.sector.overview in {m.sector.overview for m in atlas.overview_members(map_id)}
-             and s.scope != FLANDERS]
+        """Key per kind of a map, an overview, or the matrix (:data:`MATRIX`: every entry)."""
+        if map_id == MATRIX:
+            specs = list(atlas.maps.values())
+        elif map_id in atlas.maps:
+            specs = [atlas.maps[map_id]]
+        else:
+            # An overview's id (and so its page) also depends on which periods its sector
+            # group has: every entry of the group, of any period, is part of its key.
+            groups = {m.sector.overview for m in atlas.overview_members(map_id)}
+            specs = [s for s in atlas.maps.values()
+                     if s.sector.overview in groups and s.scope != FLANDERS]
         tables = [Path(spec.table) for spec in specs]
         return {kind: self.cache.key(map_id, specs, tables, kind) for kind in formats}
 
